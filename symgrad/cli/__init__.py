@@ -1,0 +1,85 @@
+"""The ``symgrad`` command line: a thin interface over the library.
+
+Each subcommand lives in ``symgrad/cli/cmd_<name>.py`` and defines ``HELP``,
+``add_arguments(parser)`` and ``run(args) -> int``.  Errors a user can cause
+are :class:`~symgrad.errors.SymgradError`; they are printed as one line
+(``symgrad: error: ...``) with exit status 2, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from ..errors import SymgradError
+
+__all__ = ["COMMANDS", "build_parser", "main"]
+
+#: subcommand name -> module (imported lazily, so `symgrad --help` stays fast)
+COMMANDS = (
+    "derive",
+    "reference",
+    "formats",
+    "scan",
+    "verify",
+    "check",
+    "classify",
+    "hessian",
+    "derivations",
+    "report",
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors and exit status 2."""
+
+    def error(self, message: str):  # type: ignore[override]
+        self.exit(2, f"{self.prog}: error: {' '.join(message.split())} (see {self.prog} --help)\n")
+
+
+def _load(name: str):
+    return importlib.import_module(f"symgrad.cli.cmd_{name}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser (every subcommand)."""
+    parser = _Parser(
+        prog="symgrad",
+        description="Derive, verify and evaluate the mathematics of vanishing gradients exactly.",
+    )
+    from .. import __version__
+
+    parser.add_argument("--version", action="version", version=f"symgrad {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMANDS:
+        try:
+            mod = _load(name)
+        except ModuleNotFoundError as exc:  # pragma: no cover - during development only
+            if exc.name != f"symgrad.cli.cmd_{name}":
+                raise
+            continue
+        p = sub.add_parser(name, help=mod.HELP, description=mod.HELP)
+        mod.add_arguments(p)
+        p.set_defaults(_run=mod.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``symgrad`` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "_run", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args._run(args) or 0)
+    except SymgradError as exc:
+        print(f"symgrad: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("symgrad: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # e.g. `symgrad derive ... | head`
+        return 0
