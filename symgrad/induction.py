@@ -158,7 +158,12 @@ def prove_closed_form(activation: str = "sigmoid", *, form: str = "seed", bias: 
                       k: int = 1) -> InductionProof:
     """Prove the closed form of dF/dw_k for all depths L >= k by induction.
 
-    ``k`` is a concrete layer index; the claim is for the symbolic depth L.
+    ``k`` is a concrete layer index or the symbol ``K_`` (any layer k; in the
+    seed form that means k >= 2, since layer 1 is the identity); the claim is
+    for the symbolic depth L >= k.
+
+    >>> prove_closed_form("tanh", form="general", k=K_).verified
+    True
     """
     act = get_activation(activation)
     d_prev, _ = _local_template(act.name, bias)
@@ -200,7 +205,7 @@ def prove_closed_form(activation: str = "sigmoid", *, form: str = "seed", bias: 
         f"base case L = {k}",
         sympy.Eq(sympy.Derivative(F(W[k]), W[k]), base_lhs, evaluate=False),
         f"F_{k} = o_{k} = {layer_k}; sympy.diff gives {base_lhs}; the claim gives {base_rhs} "
-        f"(empty product = 1); o_{k - 1} does not depend on w_{k}",
+        f"(empty product = 1); o[{k - 1}] does not depend on w[{k}]",
         _zero(base_lhs - base_rhs),
     ))
 

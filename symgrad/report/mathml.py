@@ -1,0 +1,75 @@
+"""SymPy expressions as MathML for the report page.
+
+The page shows mathematics as MathML (rendered natively by browsers, no
+network, no JavaScript).  :func:`to_mathml` uses SymPy's presentation MathML
+printer, extended with the few objects symgrad needs that SymPy does not print
+well: ``Product`` (a big pi with limits, as SymPy prints ``Sum``) and the
+activations ``sigmoid`` (sigma) and ``softplus``.
+
+>>> import sympy
+>>> from symgrad.activations import sigmoid
+>>> t = sympy.Symbol("t")
+>>> to_mathml(sigmoid(t))
+'<math xmlns="http://www.w3.org/1998/Math/MathML" display="block"><mrow><mi>&#x3C3;</mi><mrow><mo>(</mo><mi>t</mi><mo>)</mo></mrow></mrow></math>'
+"""
+
+from __future__ import annotations
+
+import sympy
+from sympy.printing.mathml import MathMLPresentationPrinter
+from sympy.printing.precedence import precedence_traditional
+
+__all__ = ["MATHML_NS", "SymgradMathMLPrinter", "to_mathml"]
+
+MATHML_NS = "http://www.w3.org/1998/Math/MathML"
+
+
+class SymgradMathMLPrinter(MathMLPresentationPrinter):
+    """SymPy's presentation MathML printer plus Product, sigmoid and softplus."""
+
+    def _named_function(self, name: str, e) -> object:
+        mrow = self.dom.createElement("mrow")
+        mi = self.dom.createElement("mi")
+        mi.appendChild(self.dom.createTextNode(name))
+        mrow.appendChild(mi)
+        mrow.appendChild(self._paren_comma_separated(*e.args))
+        return mrow
+
+    def _print_sigmoid(self, e):
+        return self._named_function("&#x3C3;", e)
+
+    def _print_softplus(self, e):
+        return self._named_function("softplus", e)
+
+    def _print_Product(self, e):
+        # the same layout SymPy uses for Sum, with a big pi (nested products nest)
+        mrow = self.dom.createElement("mrow")
+        for var, low, up in e.limits:
+            under = self.dom.createElement("munderover")
+            op = self.dom.createElement("mo")
+            op.appendChild(self.dom.createTextNode("&#x220F;"))
+            lower = self.dom.createElement("mrow")
+            lower.appendChild(self._print(var))
+            eq = self.dom.createElement("mo")
+            eq.appendChild(self.dom.createTextNode("="))
+            lower.appendChild(eq)
+            lower.appendChild(self._print(low))
+            under.appendChild(op)
+            under.appendChild(lower)
+            under.appendChild(self._print(up))
+            mrow.appendChild(under)
+        mrow.appendChild(self.parenthesize(e.function, precedence_traditional(e)))
+        return mrow
+
+
+def to_mathml(expr: sympy.Basic, *, display: str = "block") -> str:
+    """``expr`` as one ``<math>`` element (presentation MathML).
+
+    ``display`` is ``"block"`` (an equation on its own line) or ``"inline"``.
+    """
+    if display not in ("block", "inline"):
+        raise ValueError(f"display must be 'block' or 'inline', got {display!r}")
+    if not isinstance(expr, sympy.Basic):  # numbers only; strict refuses strings
+        expr = sympy.sympify(expr, strict=True)
+    body = SymgradMathMLPrinter().doprint(expr)
+    return f'<math xmlns="{MATHML_NS}" display="{display}">{body}</math>'
