@@ -1,0 +1,41 @@
+# symgrad: the two quick-start commands are `make report` and `make test`.
+# Both create ./.venv on first use and install what they need.
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.symgrad-installed
+
+.PHONY: setup report test lint bench derivations clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	# the CPU build of torch (an unpinned torch pulls a multi-GB CUDA build)
+	$(PY) -m pip install --quiet torch==2.13.0
+	$(PY) -m pip install --quiet -e '.[all,test]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+## the main job on its built-in default: writes symgrad-report/
+report: setup
+	$(VENV)/bin/symgrad report --force
+
+## the whole test suite (installs pdflatex and chromium from Debian when run as root)
+test: setup
+	bash scripts/system-deps.sh
+	$(PY) -m ruff check symgrad tests benchmarks
+	$(PY) -m pytest -n 2 -p no:cacheprovider
+
+lint: setup
+	$(PY) -m ruff check symgrad tests benchmarks
+
+bench: setup
+	$(PY) benchmarks/run_all.py
+
+derivations: setup
+	$(VENV)/bin/symgrad derivations --out derivations
+
+clean:
+	rm -rf $(VENV) symgrad-report .pytest_cache

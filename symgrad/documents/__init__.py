@@ -1,0 +1,27 @@
+"""Derivation documents built from symgrad's computation objects.
+
+A :class:`Document` is sections of :class:`Step` objects (statement,
+justification, equation, verified) rendered to standalone LaTeX, GitHub
+Markdown or plain text (``doc.render("latex")``).  :func:`chain_document`
+builds the derivation for any chain; :data:`STANDARD` holds the builders of
+the standard set written to ``derivations/`` by ``symgrad derivations``.
+
+>>> from symgrad.chain import Chain
+>>> chain_document(Chain(2), [1]).render("markdown").splitlines()[0]
+'# The gradient of the depth-2 sigmoid chain'
+"""
+
+from __future__ import annotations
+
+from .gradient import EXPAND_CAP, PRINT_CAP, chain_document
+from .model import FORMATS, Document, Section, Step
+
+__all__ = [
+    "EXPAND_CAP",
+    "FORMATS",
+    "PRINT_CAP",
+    "Document",
+    "Section",
+    "Step",
+    "chain_document",
+]

@@ -1,0 +1,206 @@
+"""Build the report (all sections, in memory), then write it (every file atomically).
+
+:func:`build_report` computes every section; nothing touches the disk until
+:meth:`Report.write`, which
+
+* refuses an existing folder that is not empty and not a previous report
+  (recognised by the marker file ``.symgrad-report``) unless ``force=True``;
+* writes the marker first, then every file through
+  :func:`symgrad.output.write_atomic` (temporary name + rename: an interrupt
+  never leaves a half-written file);
+* removes files of a previous report in that folder that this report no
+  longer produces (only names listed in the previous marker).
+
+>>> rep = build_report(ReportOptions(depth=3, scan_depth=40), steps=("derivation",))
+>>> [s.anchor for s in rep.sections]
+['derivation']
+>>> "<math" in rep._repr_html_()
+True
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from ..chain import Chain, validate_depth
+from ..errors import SymgradError
+from ..output import dumps_json, ensure_writable_dir, write_atomic
+from ..progress import task_progress
+from ..weights import parse_number, parse_weights
+from . import html
+from .model import Context, LeftOut, ReportOptions, Section
+
+__all__ = ["MARKER", "STEPS", "Report", "build_report", "prepare_folder"]
+
+#: marker file that identifies a folder written by `symgrad report`
+MARKER = ".symgrad-report"
+#: the largest depth scan the report runs
+MAX_SCAN_DEPTH = 100_000
+
+
+def _steps() -> dict[str, Callable[[Context], Section]]:
+    from . import latexpdf, numerics, sections, stationary, verification
+
+    return {
+        "derivation": sections.derivation_section,
+        "verification": verification.verification_section,
+        "reference": sections.reference_section,
+        "formats": numerics.formats_section,
+        "scan": numerics.scan_section,
+        "stationary": stationary.stationary_section,
+        "latex": latexpdf.latex_section,
+    }
+
+
+#: every step, in page order
+STEPS = ("derivation", "verification", "reference", "formats", "scan", "stationary", "latex")
+
+
+class Report:
+    """A built report: sections and files, not yet written."""
+
+    def __init__(self, options: ReportOptions, chain: Chain, sections: list[Section],
+                 timings: dict[str, float]) -> None:
+        self.options = options
+        self.chain = chain
+        self.sections = sections
+        self.timings = timings  # seconds per step (not on the page: the page is deterministic)
+
+    @property
+    def left_out(self) -> list[LeftOut]:
+        return [lo for s in self.sections for lo in s.left_out]
+
+    @property
+    def files(self) -> dict[str, str | bytes]:
+        """Every output file name -> content (``index.html`` included)."""
+        out: dict[str, str | bytes] = {}
+        for s in self.sections:
+            out.update(s.files)
+        out["index.html"] = self.page_html()
+        return dict(sorted(out.items()))
+
+    def _body(self) -> str:
+        facts = [f for s in self.sections for f in s.facts]
+        parts = []
+        if facts:
+            cells = "".join(f"<div>{html.esc(label)}<b>{html.esc(value)}</b></div>"
+                            for label, value in facts)
+            parts.append(f'<section id="summary"><h2>At a glance</h2>'
+                         f'<div class="keyfacts">{cells}</div></section>')
+        if self.left_out:
+            notes = "".join(html.note(lo.text()) for lo in self.left_out)
+            parts.append(f'<section id="left-out"><h2>Left out of this report</h2>{notes}'
+                         "</section>")
+        for s in self.sections:
+            if s.html:
+                parts.append(f'<section id="{html.esc(s.anchor)}"><h2>{html.esc(s.title)}</h2>'
+                             f"{s.html}</section>")
+        return "\n".join(parts)
+
+    def _toc(self) -> list[tuple[str, str]]:
+        toc = [("summary", "At a glance")] if any(s.facts for s in self.sections) else []
+        if self.left_out:
+            toc.append(("left-out", "Left out of this report"))
+        return toc + [(s.anchor, s.title) for s in self.sections if s.html]
+
+    def page_html(self) -> str:
+        """The self-contained ``index.html``."""
+        from .. import __version__
+
+        return html.page(
+            title="Vanishing gradients, derived and verified",
+            lead=self.options.describe(),
+            toc=self._toc(),
+            body_html=self._body(),
+            footer=f"symgrad {__version__}: symgrad report {' '.join(self.command_line())}",
+        )
+
+    def command_line(self) -> list[str]:
+        """The options of ``symgrad report`` that reproduce this report."""
+        o = self.options
+        args = ["--depth", str(o.depth), "--weights", o.weights, "--activation", o.activation,
+                "--lr", o.lr, "--scan-depth", str(o.scan_depth)]
+        if o.formats is not None:
+            args += ["--formats", ",".join(o.formats)]
+        return [*args, "--backends", ",".join(o.backends) or "none"]
+
+    def _repr_html_(self) -> str:
+        """The report in a Jupyter notebook (the page body with its styles)."""
+        return f'<div class="symgrad-report"><style>{html.CSS}</style>{self._body()}</div>'
+
+    def write(self, out: str | Path, *, force: bool = False) -> list[Path]:
+        """Write every file into ``out`` (see the module docstring); returns the paths."""
+        folder = prepare_folder(out, force=force)
+        files = self.files
+        old = _previous_files(folder)
+        write_atomic(folder / MARKER, dumps_json({"schema": "symgrad.report-marker/1",
+                                                  "files": sorted(files)}))
+        written = [write_atomic(folder / name, data) for name, data in files.items()]
+        for name in sorted(set(old) - set(files)):
+            stale = folder / name
+            if stale.is_file():
+                stale.unlink()
+        return written
+
+
+def _previous_files(folder: Path) -> list[str]:
+    """File names listed by a previous report's marker (plain names only)."""
+    try:
+        data = json.loads((folder / MARKER).read_text(encoding="utf-8"))
+        names = data.get("files", [])
+    except (OSError, ValueError, AttributeError):
+        return []
+    return [n for n in names if isinstance(n, str) and n and "/" not in n and "\\" not in n
+            and n not in (".", "..", MARKER)]
+
+
+def prepare_folder(out: str | Path, *, force: bool = False) -> Path:
+    """Check/create the output folder; refuse a foreign non-empty folder unless ``force``."""
+    folder = Path(out)
+    if folder.exists() and not folder.is_dir():
+        raise SymgradError(f"--out {folder} is a file, not a folder", hint="choose a folder path")
+    if folder.is_dir():
+        try:
+            entries = list(folder.iterdir())
+        except OSError as exc:
+            raise SymgradError(f"cannot read folder {folder}: {exc.strerror}",
+                               hint="choose a readable --out") from None
+        if entries and not (folder / MARKER).is_file() and not force:
+            raise SymgradError(
+                f"folder {folder} exists and is not a previous symgrad report",
+                hint="choose another --out, or pass --force to write into it")
+    return ensure_writable_dir(folder)
+
+
+def _validate(options: ReportOptions) -> tuple[Chain, tuple]:
+    chain = Chain(options.depth, activation=options.activation)
+    weights = parse_weights(options.weights, chain.depth)
+    lr = parse_number(options.lr, what="--lr")
+    if lr <= 0:
+        raise SymgradError(f"--lr must be > 0, got {options.lr}", hint="e.g. --lr 0.1")
+    validate_depth(options.scan_depth, cap=MAX_SCAN_DEPTH, name="scan-depth")
+    return chain, weights
+
+
+def build_report(options: ReportOptions | None = None, *, quiet: bool = True,
+                 steps: Sequence[str] = STEPS) -> Report:
+    """Compute every section of the report (nothing is written to disk)."""
+    options = options or ReportOptions()
+    chain, weights = _validate(options)
+    table = _steps()
+    unknown = [s for s in steps if s not in table]
+    if unknown:
+        raise SymgradError(f"unknown report step {unknown[0]!r}", hint=f"use {', '.join(STEPS)}")
+    ctx = Context(options, chain, weights)
+    sections, timings = [], {}
+    with task_progress("symgrad report", total=len(steps), quiet=quiet) as bar:
+        for name in steps:
+            bar.describe(f"report: {name}")
+            start = time.perf_counter()
+            sections.append(table[name](ctx))
+            timings[name] = time.perf_counter() - start
+            bar.advance()
+    return Report(options, chain, sections, timings)

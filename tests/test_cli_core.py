@@ -1,0 +1,125 @@
+"""The CLI as a user runs it: subprocesses, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import mpmath
+import pytest
+
+
+def run(*args: str, check: bool = True) -> subprocess.CompletedProcess:
+    proc = subprocess.run(
+        [sys.executable, "-m", "symgrad", *args], capture_output=True, text=True, timeout=300
+    )
+    if check and proc.returncode != 0:
+        raise AssertionError(proc.stderr)
+    return proc
+
+
+def test_reference_json_issue_example():
+    out = json.loads(run("reference", "--depth", "1000", "--weights", "1", "--digits", "40",
+                         "--wrt", "1", "--format", "json").stdout)
+    assert out["schema"] == "symgrad.reference/1"
+    row = {r["name"]: r for r in out["values"]}["dF/dw1"]
+    assert isinstance(row["value"], str)
+    # independent: the recurrence written here, at 100 digits
+    with mpmath.workdps(100):
+        o, prod = mpmath.mpf(1), mpmath.mpf(1)
+        for _ in range(999):
+            s = 1 / (1 + mpmath.exp(-o))
+            prod *= s * (1 - s)
+            o = s
+        assert abs(mpmath.mpf(row["value"]) - prod) <= prod * mpmath.mpf(10) ** -39
+
+
+def test_reference_csv_and_text():
+    csv = run("reference", "--depth", "3", "--weights", "0.5,1,2", "--digits", "10",
+              "--format", "csv").stdout.splitlines()
+    assert csv[0] == "name,value" and len(csv) == 5
+    text = run("reference", "--depth", "3", "--weights", "1", "--digits", "10").stdout
+    assert "dF/dw1" in text
+
+
+def test_derive_json_parsable_and_exact():
+    import sympy
+
+    from symgrad.activations import sigmoid
+
+    out = json.loads(run("derive", "--depth", "3", "--wrt", "all", "--format", "json").stdout)
+    assert out["schema"] == "symgrad.derive/1"
+    first = out["partials"][0]
+    # parse back with an explicit namespace (the test's own, not symgrad's parser)
+    ns = {"sigmoid": sigmoid, **{f"w{i}": sympy.Symbol(f"w{i}") for i in range(1, 4)}}
+    expr = sympy.parse_expr(first["expanded"]["expression"], local_dict=ns)
+    w1, w2, w3 = (ns[f"w{i}"] for i in range(1, 4))
+    F = sigmoid(w3 * sigmoid(w2 * w1))
+    assert sympy.expand(expr - sympy.diff(F, w1)) == 0
+    assert first["stated_form_proven_equal"] is True
+    assert "\\sigma" in first["product_form"]["latex"]
+
+
+def test_derive_symbolic_depth_json():
+    out = json.loads(run("derive", "--depth", "4", "--symbolic-depth", "--format", "json").stdout)
+    proofs = out["symbolic_depth"]["proofs"]
+    assert [p["k"] for p in proofs] == ["1", "k"]
+    assert all(p["verified"] for p in proofs)
+
+
+def test_derive_deep_uses_product_notation():
+    out = json.loads(run("derive", "--depth", "100000", "--format", "json").stdout)
+    assert out["partials"][0]["product_form"] is None
+    assert out["partials"][0]["closed_form"]["expression"].startswith("Product(")
+
+
+@pytest.mark.parametrize(
+    "args,match",
+    [
+        (["reference", "--depth", "0", "--weights", "1"], "depth must be >= 1"),
+        (["reference", "--depth", "-4", "--weights", "1"], "depth"),
+        (["reference", "--depth", "2.5", "--weights", "1"], "whole number"),
+        (["reference", "--depth", "99999999999", "--weights", "1"], "cap"),
+        (["reference", "--depth", "3", "--weights", "1,2"], "depth is 3"),
+        (["reference", "--depth", "3", "--weights", "nan"], "finite"),
+        (["reference", "--depth", "3", "--weights", "1,inf,2"], "finite"),
+        (["reference", "--depth", "3", "--weights", "1", "--activation", "relu"],
+         "sigmoid, softplus, tanh"),
+        (["reference", "--depth", "3", "--weights", "1", "--digits", "0"], "digits"),
+        (["reference", "--depth", "3", "--weights", "1", "--digits", "20000"], "digits"),
+        (["derive", "--depth", "3", "--wrt", "7"], "outside"),
+        (["derive", "--depth", "3", "--bias"], "general form"),
+        (["reference", "--depth", "3"], "required"),
+    ],
+)
+def test_bad_input_one_line_error(args, match):
+    proc = run(*args, check=False)
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert match in lines[0]
+    assert "Traceback" not in proc.stderr
+
+
+def test_output_file_is_atomic(tmp_path):
+    target = tmp_path / "ref.json"
+    run("reference", "--depth", "2", "--weights", "1", "--format", "json", "-o", str(target))
+    assert json.loads(target.read_text())["digits"] == 30
+    proc = run("reference", "--depth", "2", "--weights", "1", "-o",
+               str(tmp_path / "missing" / "x.json"), check=False)
+    assert proc.returncode == 2 and "does not exist" in proc.stderr
+    assert not (tmp_path / "missing").exists()
+
+
+def test_deterministic_output():
+    a = run("reference", "--depth", "50", "--weights", "normal:0,1,seed=7", "--format", "json")
+    b = run("reference", "--depth", "50", "--weights", "normal:0,1,seed=7", "--format", "json")
+    assert a.stdout == b.stdout
+
+
+def test_console_script_help():
+    proc = subprocess.run([sys.executable, "-m", "symgrad", "--help"], capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0 and "derive" in proc.stdout
