@@ -29,7 +29,7 @@ This module imports SymPy only: it is part of the symbolic core.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 import sympy
 from sympy import Function, S, exp, log
@@ -48,7 +48,7 @@ __all__ = [
 ]
 
 
-class sigmoid(Function):  # noqa: N801  (lower-case so that str() gives a call: sigmoid(x))
+class sigmoid(Function):
     """The logistic sigmoid, sigma(t) = 1/(1 + exp(-t)).
 
     >>> import sympy
@@ -61,7 +61,7 @@ class sigmoid(Function):  # noqa: N801  (lower-case so that str() gives a call: 
     nargs = 1
 
     @classmethod
-    def eval(cls, arg):  # noqa: D102
+    def eval(cls, arg):
         # structural tests only: assumption queries on large products are slow
         if arg is S.Zero:
             return S.Half
@@ -71,7 +71,7 @@ class sigmoid(Function):  # noqa: N801  (lower-case so that str() gives a call: 
             return S.Zero
         return None
 
-    def fdiff(self, argindex=1):  # noqa: D102
+    def fdiff(self, argindex=1):
         if argindex != 1:
             raise sympy.ArgumentIndexError(self, argindex)
         return self * (1 - self)
@@ -96,7 +96,7 @@ class sigmoid(Function):  # noqa: N801  (lower-case so that str() gives a call: 
         )
 
 
-class softplus(Function):  # noqa: N801
+class softplus(Function):
     """softplus(t) = log(1 + exp(t)); its derivative is the sigmoid.
 
     >>> import sympy
@@ -108,7 +108,7 @@ class softplus(Function):  # noqa: N801
     nargs = 1
 
     @classmethod
-    def eval(cls, arg):  # noqa: D102
+    def eval(cls, arg):
         if arg is S.Zero:
             return log(2)
         if arg is S.NegativeInfinity:
@@ -117,7 +117,7 @@ class softplus(Function):  # noqa: N801
             return S.Infinity
         return None
 
-    def fdiff(self, argindex=1):  # noqa: D102
+    def fdiff(self, argindex=1):
         if argindex != 1:
             raise sympy.ArgumentIndexError(self, argindex)
         return sigmoid(self.args[0])
@@ -202,7 +202,7 @@ class Supremum:
     variable: sympy.Symbol
 
 
-@lru_cache(maxsize=None)
+@cache
 def derivative_supremum(name: str) -> Supremum:
     """Derive sup_t |sigma'(t)| over the reals for the activation ``name``.
 

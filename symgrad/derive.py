@@ -199,7 +199,7 @@ def derive_layerwise(chain: Chain, *, template: bool = True) -> GradientDerivati
     on each layer separately (slower; the tests check both agree).
 
     >>> derive_layerwise(Chain(2)).partial(2)
-    w1*(1 - sigmoid(o1*w2))*sigmoid(o1*w2)
+    o1*(1 - sigmoid(o1*w2))*sigmoid(o1*w2)
     """
     return GradientDerivation(chain, template=template)
 

@@ -14,7 +14,7 @@ depth must be >= 1, got 0 (pass --depth 1 or more)
 
 from __future__ import annotations
 
-__all__ = ["SymgradError", "MissingExtraError"]
+__all__ = ["MissingExtraError", "SymgradError"]
 
 
 class SymgradError(ValueError):

@@ -33,7 +33,10 @@ def add_chain_arguments(p: argparse.ArgumentParser, *, depth_required: bool = Tr
         "--form",
         default="seed",
         choices=FORMS,
-        help="seed: o1 = w1 as in the text (default); general: input x, o_i = act(w_i o_{i-1} + b_i)",
+        help=(
+            "seed: o1 = w1 as in the text (default); "
+            "general: input x, o_i = act(w_i o_{i-1} + b_i)"
+        ),
     )
     p.add_argument("--bias", action="store_true", help="general form with biases b_i")
 
@@ -59,7 +62,10 @@ def add_point_arguments(p: argparse.ArgumentParser) -> None:
         "--weights",
         required=True,
         metavar="SPEC",
-        help="one number, a comma list of L numbers, normal:MEAN,STD,seed=N or uniform:LO,HI,seed=N",
+        help=(
+            "one number, a comma list of L numbers, "
+            "normal:MEAN,STD,seed=N or uniform:LO,HI,seed=N"
+        ),
     )
     p.add_argument("--biases", metavar="SPEC", help="bias SPEC (with --form general --bias)")
     p.add_argument("--x", metavar="VALUE", help="input x of the general form (default 1)")
@@ -94,9 +100,13 @@ def parse_wrt(spec: str, depth: int) -> list[int]:
     for part in s.split(","):
         part = part.strip().lstrip("w")
         if not part.isdigit() or len(part) > 9:
-            raise SymgradError(f"--wrt '{spec}' is not a layer number", hint="use 1, 3, 2,5 or all")
+            raise SymgradError(
+                f"--wrt '{spec}' is not a layer number", hint="use 1, 3, 2,5 or all"
+            )
         k = int(part)
         if not 1 <= k <= depth:
-            raise SymgradError(f"--wrt {k} is outside 1..{depth}", hint="choose a layer of the chain")
+            raise SymgradError(
+                f"--wrt {k} is outside 1..{depth}", hint="choose a layer of the chain"
+            )
         out.append(k)
     return sorted(set(out))

@@ -117,7 +117,9 @@ def derive_json(chain: Chain, wrt: list[int], symbolic_depth: bool) -> dict:
                 {
                     "k": str(k),
                     "closed_form": _expr(
-                        symbolic_closed_form(chain.activation, form=chain.form, bias=chain.bias, k=k)
+                        symbolic_closed_form(
+                            chain.activation, form=chain.form, bias=chain.bias, k=k
+                        )
                     ),
                     "claim": _expr(proof.claim),
                     "verified": proof.verified,
@@ -132,7 +134,8 @@ def derive_json(chain: Chain, wrt: list[int], symbolic_depth: bool) -> dict:
                     ],
                 }
             )
-        out["symbolic_depth"] = {"proofs": proofs, "bound": _expr(symbolic_bound(chain.activation))}
+        bound = _expr(symbolic_bound(chain.activation))
+        out["symbolic_depth"] = {"proofs": proofs, "bound": bound}
     return out
 
 

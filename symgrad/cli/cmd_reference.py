@@ -46,7 +46,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def _digits(text: str) -> int:
     s = str(text).strip()
     if not s.isdigit() or len(s) > 9:
-        raise SymgradError(f"--digits must be a whole number, got '{text}'", hint="e.g. --digits 30")
+        raise SymgradError(
+            f"--digits must be a whole number, got '{text}'", hint="e.g. --digits 30"
+        )
     d = int(s)
     if not 1 <= d <= MAX_DIGITS:
         raise SymgradError(

@@ -33,7 +33,8 @@ from ..weights import parse_number, parse_weights
 from . import html
 from .model import Context, LeftOut, ReportOptions, Section
 
-__all__ = ["MARKER", "STEPS", "Report", "build_report", "prepare_folder"]
+__all__ = ["MARKER", "MAX_SCAN_DEPTH", "STEPS", "Report", "build_report", "check_folder",
+           "prepare_folder"]
 
 #: marker file that identifies a folder written by `symgrad report`
 MARKER = ".symgrad-report"
@@ -157,8 +158,8 @@ def _previous_files(folder: Path) -> list[str]:
             and n not in (".", "..", MARKER)]
 
 
-def prepare_folder(out: str | Path, *, force: bool = False) -> Path:
-    """Check/create the output folder; refuse a foreign non-empty folder unless ``force``."""
+def check_folder(out: str | Path, *, force: bool = False) -> Path:
+    """Refuse a file, or a foreign non-empty folder unless ``force`` (creates nothing)."""
     folder = Path(out)
     if folder.exists() and not folder.is_dir():
         raise SymgradError(f"--out {folder} is a file, not a folder", hint="choose a folder path")
@@ -172,7 +173,12 @@ def prepare_folder(out: str | Path, *, force: bool = False) -> Path:
             raise SymgradError(
                 f"folder {folder} exists and is not a previous symgrad report",
                 hint="choose another --out, or pass --force to write into it")
-    return ensure_writable_dir(folder)
+    return folder
+
+
+def prepare_folder(out: str | Path, *, force: bool = False) -> Path:
+    """:func:`check_folder`, then create the folder if needed and check it is writable."""
+    return ensure_writable_dir(check_folder(out, force=force))
 
 
 def _validate(options: ReportOptions) -> tuple[Chain, tuple]:
