@@ -19,7 +19,8 @@ that names what was refused.  Resource caps (all documented here):
   :data:`MAX_LITERAL_EXP10`;
 * exact numbers of at most :data:`MAX_NUMBER_BITS` bits (checked *before* a
   power is built, so ``9**9**9`` is refused without being computed);
-* a symbolic power's exponent at most :data:`MAX_EXPONENT` in absolute value.
+* a symbolic power's exponent at most :data:`MAX_EXPONENT` in absolute value;
+  fractional powers (roots) only of exact numbers up to :data:`MAX_ROOT_BITS`.
 
 ``eval``, ``sympify``, ``parse_expr`` and ``S(...)`` are never applied to the
 user's text.
@@ -55,6 +56,7 @@ __all__ = [
     "MAX_NESTING",
     "MAX_NODES",
     "MAX_NUMBER_BITS",
+    "MAX_ROOT_BITS",
     "make_symbol",
     "parse_assignments",
     "parse_expression",
@@ -67,7 +69,8 @@ MAX_NESTING = 100
 MAX_NODES = 10_000
 MAX_LITERAL_DIGITS = 1_000
 MAX_LITERAL_EXP10 = 10_000
-MAX_NUMBER_BITS = 40_000  # about 12,000 decimal digits
+MAX_NUMBER_BITS = 14_000  # about 4,200 digits (Python's int-to-text limit is 4,300)
+MAX_ROOT_BITS = 1_000  # fractional powers only of exact numbers up to ~300 digits
 MAX_EXPONENT = 1_000
 MAX_NAME_CHARS = 64
 
@@ -81,7 +84,7 @@ FUNCTIONS: dict[str, tuple[Callable, int, int | None]] = {
     "exp": (sympy.exp, 1, 1),
     "log": (sympy.log, 1, 2),
     "ln": (sympy.log, 1, 1),
-    "sqrt": (sympy.sqrt, 1, 1),
+    "sqrt": (lambda a: _power(a, sympy.S.Half), 1, 1),
     "sin": (sympy.sin, 1, 1),
     "cos": (sympy.cos, 1, 1),
     "tan": (sympy.tan, 1, 1),
@@ -294,6 +297,8 @@ def _power(base: sympy.Expr, exp: sympy.Expr) -> sympy.Expr:
             raise _refuse(f"exponent {_short(str(exp), 20)} (|exponent| cap {MAX_EXPONENT})")
         if exp.q > MAX_EXPONENT:
             raise _refuse(f"fractional exponent with denominator {exp.q}")
+        if exp.q != 1 and _bits(base) > MAX_ROOT_BITS:
+            raise _refuse(f"fractional power of an exact number above {MAX_ROOT_BITS} bits")
     return _check_size(sympy.Pow(base, exp))
 
 

@@ -98,7 +98,35 @@ class FlintOps:
         return arb(fmpq(v.numerator, v.denominator))
 
     def activation(self, name: str):
+        if name == "sigmoid":
+            return _shared_sigmoid()
         return ACTIVATION_TABLE[name]
+
+
+def _shared_sigmoid():
+    """(sigma, sigma') that share one exponential per argument.
+
+    The recurrence calls ``f(z)`` and then ``df(z)`` on the same ball; ``f``
+    keeps e = exp(-|z|) so ``df`` costs no second exponential (the forward values
+    are reused by the backward sweep: the cheap-gradient principle).
+    """
+    last: list = [None, None]
+
+    def f(t: arb) -> arb:
+        if t > 0 or t < 0:  # sign decided: e^{-|t|} serves both sigma and sigma'
+            e = (-abs(t)).exp()
+            last[0], last[1] = t, e
+            return 1 / (1 + e) if t > 0 else e / (1 + e)
+        last[0] = None
+        return _sigmoid(t)
+
+    def df(t: arb) -> arb:
+        if last[0] is t:
+            e = last[1]
+            return e / (1 + e) ** 2
+        return _dsigmoid(t)
+
+    return f, df
 
 
 def evaluate(chain: Chain, weights: Sequence[Fraction], *, prec: int,

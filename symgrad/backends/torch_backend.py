@@ -22,6 +22,7 @@ PyTorch is an optional extra: without it every function raises
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
@@ -141,7 +142,12 @@ def hessian(chain: Chain, weights: Sequence[Fraction], fmt: str = "float64", *,
     from torch.func import hessian as func_hessian
 
     _, w, w_used, b, _, xt, _ = _prepare(torch, chain, weights, fmt, biases, x)
-    h = func_hessian(lambda wv: _forward(torch, chain, wv, b, xt))(w)
+    with warnings.catch_warnings():
+        # torch.func's forward-mode AD loads its jvp decompositions through torch.jit.script,
+        # which torch itself deprecates (a warning from inside torch, not from this code)
+        warnings.filterwarnings("ignore", message=r"`torch\.jit\.script` is deprecated",
+                                category=DeprecationWarning)
+        h = func_hessian(lambda wv: _forward(torch, chain, wv, b, xt))(w)
     return h.detach().to(torch.float64).numpy().copy(), w_used
 
 

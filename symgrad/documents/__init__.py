@@ -15,13 +15,17 @@ from __future__ import annotations
 
 from .gradient import EXPAND_CAP, PRINT_CAP, chain_document
 from .model import FORMATS, Document, Section, Step
+from .standard import STANDARD, build, render_files
 
 __all__ = [
     "EXPAND_CAP",
     "FORMATS",
     "PRINT_CAP",
+    "STANDARD",
     "Document",
     "Section",
     "Step",
+    "build",
     "chain_document",
+    "render_files",
 ]

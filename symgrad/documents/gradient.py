@@ -30,7 +30,7 @@ from ..bounds import gradient_bound, symbolic_bound
 from ..chain import Chain
 from ..derive import derive_layerwise, derive_naive, exact_equal, verify_stated_form
 from ..errors import SymgradError
-from ..induction import B, I_, K_, L_, O, W, indexed_to_named, prove_closed_form
+from ..induction import I_, K_, L_, B, O, W, indexed_to_named, prove_closed_form
 from .model import Document, Section, Step
 
 __all__ = [
@@ -159,7 +159,7 @@ def _partial_section(chain: Chain, k: int) -> Section:
             "the closed form, proved for every depth L >= k by induction (symgrad.induction)",
             sympy.Eq(sympy.Derivative(F_, W[k]), d.closed_form(k), evaluate=False),
             proof.verified))
-    return Section(f"The derivative with respect to w_{k}", "", tuple(steps))
+    return Section(f"The derivative with respect to the weight of layer {k}", "", tuple(steps))
 
 
 def _general_k_section(chain: Chain) -> Section:
@@ -231,8 +231,12 @@ def bound_section(chain: Chain, ks: Sequence[int], symbolic: bool) -> Section:
             prev = chain.layer(k).prev if chain.depth >= k else sympy.S.One
             head = sympy.Abs(prev.xreplace({o: O[j + 1] for j, o in enumerate(chain.outputs)}))
             power = chain.depth - k + (1 if head_act else 0)
-            rhs = ((head if head_act else 1) * sympy.Product(sympy.Abs(W[I_]), (I_, k + 1,
-                   chain.depth)) * sup.value**power)
+            lhs = sympy.Abs(sympy.Derivative(F_, W[k]))
+            factors = [head] if head_act else []
+            factors.append(sympy.Product(sympy.Abs(W[I_]), (I_, k + 1, chain.depth)))
+            if sup.value != 1:  # unevaluated: (1/4)**99999 has 60206 digits
+                factors.append(sympy.Pow(sup.value, power, evaluate=False))
+            rhs = sympy.Mul(*factors, evaluate=False) if len(factors) > 1 else factors[0]
         steps.append(Step(
             "Every factor is at most its weight times s.",
             "in the product form each factor is a weight times the activation's derivative, "
@@ -261,8 +265,8 @@ def induction_section(chain: Chain, ks: Sequence) -> Section:
         steps.append(Step(("Claim, for every depth ", sympy.Ge(L_, k, evaluate=False), "."),
                           "proved by the steps below (Q.E.D.)" if proof.verified
                           else "proof incomplete", proof.claim, proof.verified))
-        steps.extend(Step(f"{s.title[:1].upper()}{s.title[1:]}.", s.justification, s.statement, s.verified)
-                     for s in proof.steps)
+        steps.extend(Step(f"{s.title[:1].upper()}{s.title[1:]}.", s.justification, s.statement,
+                          s.verified) for s in proof.steps)
     return Section("Proof by induction on the depth",
                    "The closed form holds for every depth L, not only the one above.",
                    tuple(steps))

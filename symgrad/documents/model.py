@@ -95,7 +95,7 @@ class Document:
     title: str
     sections: tuple[Section, ...]
     introduction: Prose = ""
-    notes: tuple[str, ...] = field(default=())
+    notes: tuple[Prose, ...] = field(default=())
 
     @property
     def steps(self) -> list[Step]:

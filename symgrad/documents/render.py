@@ -102,7 +102,7 @@ def _prose(prose: Prose, fmt: str) -> str:
 def _tag(step: Step) -> str:
     if step.verified is None:
         return ""
-    return " (verified by SymPy)" if step.verified else " (NOT verified: check failed)"
+    return " [verified]" if step.verified else " [NOT VERIFIED: the check failed]"
 
 
 # -- LaTeX ------------------------------------------------------------------------------
@@ -123,7 +123,11 @@ def _split_factors(expr: sympy.Basic) -> list[str] | None:
         return None
     printer = SymgradLatexPrinter()
     pieces = [] if coeff == 1 else [printer._print(coeff)]
-    pieces += [printer.parenthesize(f, PRECEDENCE["Mul"]) for f in rest.as_ordered_factors()]
+    factors = rest.as_ordered_factors()
+    for n, f in enumerate(factors):
+        last_product = isinstance(f, sympy.Product) and n == len(factors) - 1
+        pieces.append(printer._print(f) if last_product
+                      else printer.parenthesize(f, PRECEDENCE["Mul"]))
     return pieces
 
 
@@ -173,7 +177,7 @@ def latex_sections(doc: Document) -> list[str]:
         if sec.closing:
             out.append(_prose(sec.closing, "latex") + "\n")
     for note in doc.notes:
-        out.append(r"\noindent\emph{Note:} " + escape_latex(note) + "\n")
+        out.append(r"\noindent\emph{Note:} " + _prose(note, "latex") + "\n")
     return out
 
 
@@ -220,7 +224,7 @@ def to_markdown(doc: Document) -> str:
         if sec.closing:
             out += [_prose(sec.closing, "markdown"), ""]
     for note in doc.notes:
-        out += [f"*Note:* {note}", ""]
+        out += [f"*Note:* {_prose(note, 'markdown')}", ""]
     return "\n".join(out).rstrip("\n") + "\n"
 
 
@@ -245,7 +249,7 @@ def to_text(doc: Document) -> str:
         if sec.closing:
             out += [_prose(sec.closing, "text"), ""]
     for note in doc.notes:
-        out += [f"Note: {note}", ""]
+        out += [f"Note: {_prose(note, 'text')}", ""]
     return "\n".join(out).rstrip("\n") + "\n"
 
 
@@ -270,5 +274,5 @@ def to_html(doc: Document) -> str:
         if sec.closing:
             out.append(f"<p>{_prose(sec.closing, 'html')}</p>")
     for note in doc.notes:
-        out.append(f"<p><i>Note:</i> {html.escape(note)}</p>")
+        out.append(f"<p><i>Note:</i> {_prose(note, 'html')}</p>")
     return "\n".join(out) + "\n"

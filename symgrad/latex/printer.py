@@ -9,8 +9,9 @@ one settings dict :data:`SETTINGS`:
 * derivatives print as fractions of partials with the function on top:
   ``Derivative(F, w1)`` -> ``\\frac{\\partial F}{\\partial w_{1}}``; an applied
   undefined function ``F(w1)`` prints as its name only;
-* a ``Product`` whose term is a product of several factors puts the term in
-  brackets, so nothing after the product can be read as part of it;
+* a ``Product`` whose term is a sum or a product of several factors puts the
+  term in square brackets, so nothing after the product can be read as part
+  of it;
 * exact powers of ten with many digits print as powers: ``10**-90`` ->
   ``10^{-90}`` instead of a fraction with a 91-digit denominator.
 
@@ -25,7 +26,7 @@ SymPy-parsable.
 >>> import sympy
 >>> from symgrad.induction import W, O, I_, L_
 >>> latex(sympy.Product(W[I_] * O[I_ - 1], (I_, 2, L_)))
-'\\\\prod_{i=2}^{L} \\\\left(o_{i - 1} w_{i}\\\\right)'
+'\\\\prod_{i=2}^{L} \\\\left[o_{i - 1} w_{i}\\\\right]'
 >>> latex(sympy.Derivative(sympy.Symbol("F"), sympy.Symbol("w1")))
 '\\\\frac{\\\\partial F}{\\\\partial w_{1}}'
 >>> latex(sympy.Rational(1, 10**90))
@@ -143,8 +144,14 @@ class SymgradLatexPrinter(LatexPrinter):
         if isinstance(term, sympy.Add) or (
             self._settings["bracket_product_terms"] and isinstance(term, sympy.Mul)
         ):
-            return head + rf"\left({self._print(term)}\right)"
+            return head + rf"\left[{self._print(term)}\right]"
         return head + self._print(term)
+
+    def _print_Pow(self, expr):
+        base, exp = expr.args
+        if base.is_Integer and base > 1 and exp.is_Integer and exp < 0:
+            return f"{self._print(base)}^{{{self._print(exp)}}}"  # 2^{-54}, not 1/2^54
+        return super()._print_Pow(expr)
 
     # -- numbers ---------------------------------------------------------------------
     def _ten(self, expr):
@@ -169,6 +176,13 @@ class SymgradStrPrinter(StrPrinter):
 
     def _print_Equality(self, expr):
         return f"{self._print(expr.lhs)} = {self._print(expr.rhs)}"
+
+    def _print_MatrixBase(self, expr):
+        rows = ", ".join(
+            "[" + ", ".join(self._print(expr[i, j]) for j in range(expr.cols)) + "]"
+            for i in range(expr.rows)
+        )
+        return f"Matrix([{rows}])"
 
     def _ten(self, expr):
         return power_of_ten(expr, int(self._settings["ten_power_min_digits"]))

@@ -21,6 +21,7 @@ True
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -33,13 +34,23 @@ from ..weights import parse_number, parse_weights
 from . import html
 from .model import Context, LeftOut, ReportOptions, Section
 
-__all__ = ["MARKER", "MAX_SCAN_DEPTH", "STEPS", "Report", "build_report", "check_folder",
-           "prepare_folder"]
+__all__ = ["FILE_DESCRIPTIONS", "MARKER", "MAX_SCAN_DEPTH", "STEPS", "Report", "build_report",
+           "check_folder", "prepare_folder"]
 
 #: marker file that identifies a folder written by `symgrad report`
 MARKER = ".symgrad-report"
 #: the largest depth scan the report runs
 MAX_SCAN_DEPTH = 100_000
+#: what each file of the report folder holds (listed at the end of the page)
+FILE_DESCRIPTIONS = {
+    "index.html": "this page (self-contained: MathML, inline SVG, no network needed)",
+    "reference.json": "F and every dF/dw_k (the schema of symgrad reference --format json)",
+    "report.pdf": "report.tex compiled with pdflatex",
+    "report.tex": "the derivations as one standalone LaTeX document",
+    "scan.json": "the depth scan (the schema of symgrad scan --format json)",
+    "scan.png": "the depth-scan plot (PNG)",
+    "scan.svg": "the depth-scan plot (SVG)",
+}
 
 
 def _steps() -> dict[str, Callable[[Context], Section]]:
@@ -51,13 +62,15 @@ def _steps() -> dict[str, Callable[[Context], Section]]:
         "reference": sections.reference_section,
         "formats": numerics.formats_section,
         "scan": numerics.scan_section,
+        "small_gradient": numerics.small_gradient_section,
         "stationary": stationary.stationary_section,
         "latex": latexpdf.latex_section,
     }
 
 
 #: every step, in page order
-STEPS = ("derivation", "verification", "reference", "formats", "scan", "stationary", "latex")
+STEPS = ("derivation", "verification", "reference", "formats", "scan", "small_gradient",
+         "stationary", "latex")
 
 
 class Report:
@@ -99,13 +112,19 @@ class Report:
             if s.html:
                 parts.append(f'<section id="{html.esc(s.anchor)}"><h2>{html.esc(s.title)}</h2>'
                              f"{s.html}</section>")
+        names = sorted({n for s in self.sections for n in s.files} | {"index.html"})
+        rows = [[html.Markup(f"<code>{html.esc(n)}</code>"), FILE_DESCRIPTIONS.get(n, "")]
+                for n in names]
+        parts.append('<section id="files"><h2>Files of this report</h2>'
+                     f"{html.table(['file', 'contents'], rows)}</section>")
         return "\n".join(parts)
 
     def _toc(self) -> list[tuple[str, str]]:
         toc = [("summary", "At a glance")] if any(s.facts for s in self.sections) else []
         if self.left_out:
             toc.append(("left-out", "Left out of this report"))
-        return toc + [(s.anchor, s.title) for s in self.sections if s.html]
+        return [*toc, *[(s.anchor, s.title) for s in self.sections if s.html],
+                ("files", "Files of this report")]
 
     def page_html(self) -> str:
         """The self-contained ``index.html``."""
@@ -139,7 +158,9 @@ class Report:
         old = _previous_files(folder)
         write_atomic(folder / MARKER, dumps_json({"schema": "symgrad.report-marker/1",
                                                   "files": sorted(files)}))
-        written = [write_atomic(folder / name, data) for name, data in files.items()]
+        # the page last: once index.html is there, everything it refers to is too
+        order = sorted(files, key=lambda n: (n == "index.html", n))
+        written = [write_atomic(folder / name, files[name]) for name in order]
         for name in sorted(set(old) - set(files)):
             stale = folder / name
             if stale.is_file():
@@ -173,6 +194,14 @@ def check_folder(out: str | Path, *, force: bool = False) -> Path:
             raise SymgradError(
                 f"folder {folder} exists and is not a previous symgrad report",
                 hint="choose another --out, or pass --force to write into it")
+    else:  # it will be created: its nearest existing ancestor must be a writable folder
+        parent = next((p for p in folder.absolute().parents if p.exists()), None)
+        if parent is None or not parent.is_dir():
+            raise SymgradError(f"cannot create folder {folder}: {parent} is not a folder",
+                               hint="choose another --out")
+        if not os.access(parent, os.W_OK):
+            raise SymgradError(f"cannot create folder {folder}: {parent} is not writable",
+                               hint="choose a writable --out")
     return folder
 
 

@@ -1,10 +1,10 @@
 """``report.tex`` from the derivation documents, and ``report.pdf`` when pdflatex is present.
 
 The LaTeX comes from :mod:`symgrad.documents` (the same derivation documents
-as ``symgrad derive --format latex``), combined into one document for the
-report's chain.  The PDF is compiled in a private temporary folder with
-``pdflatex -no-shell-escape -interaction=nonstopmode -halt-on-error``;
-``SOURCE_DATE_EPOCH`` is fixed so the same input gives the same PDF bytes.
+as ``symgrad derive --format latex`` and ``symgrad derivations``), combined
+into one document for the report's chain.  The PDF is compiled by
+:func:`symgrad.cli.cmd_derivations.compile_pdf` (pdflatex in a temporary
+folder, ``SOURCE_DATE_EPOCH=0`` so the same input gives the same bytes).
 Without a LaTeX engine the report says so and still writes ``report.tex``.
 
 >>> isinstance(pdflatex_path(), (str, type(None)))
@@ -13,19 +13,14 @@ True
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import tempfile
-from pathlib import Path
 
+from ..errors import SymgradError
 from .model import Context, LeftOut, Section
 from .optional import load
 
-__all__ = ["LATEX_TIMEOUT", "compile_pdf", "latex_section", "pdflatex_path"]
+__all__ = ["compile_pdf", "latex_section", "pdflatex_path", "report_document"]
 
-#: seconds one pdflatex run may take before the PDF is left out
-LATEX_TIMEOUT = 120
 _NO_ENGINE = LeftOut("report.pdf", "no LaTeX engine (pdflatex) was found on PATH",
                      "install one, e.g. apt-get install texlive-latex-recommended, then rerun")
 
@@ -35,45 +30,36 @@ def pdflatex_path() -> str | None:
     return shutil.which("pdflatex")
 
 
-def _first_error(log: str) -> str:
-    for line in log.splitlines():
-        if line.startswith("!"):
-            return line.lstrip("! ").strip()[:160]
-    return "see the LaTeX log"
-
-
 def compile_pdf(tex: str) -> tuple[bytes | None, LeftOut | None]:
-    """Compile ``tex`` to PDF bytes, or explain why not."""
-    engine = pdflatex_path()
-    if engine is None:
+    """Compile ``tex`` to PDF bytes (``symgrad derivations``' compiler), or explain why not."""
+    if pdflatex_path() is None:
         return None, _NO_ENGINE
-    env = dict(os.environ, SOURCE_DATE_EPOCH="0", FORCE_SOURCE_DATE="1", TEXINPUTS=".:")
-    with tempfile.TemporaryDirectory(prefix="symgrad-tex-") as tmp:
-        src = Path(tmp) / "report.tex"
-        src.write_text(tex, encoding="utf-8")
-        cmd = [engine, "-no-shell-escape", "-interaction=nonstopmode", "-halt-on-error",
-               "report.tex"]
-        for _ in range(2):  # a second run settles cross-references, if any
-            try:
-                proc = subprocess.run(cmd, cwd=tmp, env=env, capture_output=True,
-                                      timeout=LATEX_TIMEOUT, check=False)
-            except subprocess.TimeoutExpired:
-                return None, LeftOut("report.pdf", f"pdflatex took over {LATEX_TIMEOUT} s",
-                                     "compile report.tex by hand")
-            log = proc.stdout.decode("utf-8", "replace")
-            if proc.returncode != 0:
-                return None, LeftOut("report.pdf", f"pdflatex failed: {_first_error(log)}",
-                                     "compile report.tex by hand to see the full log")
-            if "Rerun to get" not in log:
-                break
-        return (Path(tmp) / "report.pdf").read_bytes(), None
+    from ..cli.cmd_derivations import compile_pdf as derivations_compile_pdf
+
+    try:
+        return derivations_compile_pdf(tex, "report"), None
+    except SymgradError as exc:
+        return None, LeftOut("report.pdf", str(exc), "compile report.tex by hand to see the log")
 
 
 def report_document(ctx: Context):
-    """The derivation document of the report's chain (dF/dw_1, symbolic depth and proof)."""
-    from ..documents import chain_document
+    """One document: the report chain's derivation plus the text's other derivations.
 
-    return chain_document(ctx.chain, [1], symbolic_depth=True)
+    The chain document (dF/dw_1 for the report's chain, the closed form for a
+    symbolic depth with its induction proof, the bound) comes first, then the
+    standard documents on stationary points, the small gradient f_c and
+    machine epsilon.
+    """
+    from ..documents import Document, chain_document
+    from ..documents.hessian import stationary_document
+    from ..documents.numeric import machine_epsilon_document, small_gradient_document
+
+    main = chain_document(ctx.chain, [1], symbolic_depth=True)
+    others = [stationary_document(), small_gradient_document(), machine_epsilon_document()]
+    sections = tuple(main.sections) + tuple(s for d in others for s in d.sections)
+    notes = tuple(main.notes) + tuple(n for d in others for n in d.notes)
+    return Document(f"Vanishing gradients: {main.title}", sections,
+                    introduction=main.introduction, notes=notes)
 
 
 def latex_section(ctx: Context) -> Section:

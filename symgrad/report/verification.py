@@ -142,7 +142,11 @@ def verification_section(ctx: Context, extra_rows: list[Row] | None = None,
         sec.left_out.append(missing)
     else:
         rows += certified_rows(ctx)
-    rows += extra_rows or []
+    from .autodiff import autodiff_rows
+
+    ad_rows, ad_missing = autodiff_rows(ctx)
+    rows += ad_rows + (extra_rows or [])
+    sec.left_out += ad_missing
     holds = sum(r.verdict == "holds" for r in rows)
     fails = sum(r.verdict == "fails" for r in rows)
     sec.html = "\n".join([

@@ -1,0 +1,308 @@
+"""``symgrad check``: decide a user's claim TRUE, FALSE or UNDECIDED, with the evidence.
+
+A claim is an equation or inequality in the allow-listed syntax of
+:mod:`symgrad.parsing` (``parse_relation``; values through ``parse_assignments``),
+never ``eval``/``sympify``.  With ``--at`` every variable gets an exact value;
+without it, a claim with free variables claims to hold **for all real values**.
+
+Decision, in this order (the first conclusive step wins):
+
+* constant claims (no free variables after ``--at``): the exact difference
+  lhs - rhs if SymPy reduces it to a rational number; otherwise a certified
+  Arb ball of the difference at rising precision (64 ... 16384 bits) until its
+  sign is certain.  A ball that still contains 0 leaves the claim UNDECIDED.
+* universal claims: (1) the difference is identically 0 (``expand``, then
+  ``simplify`` of the ``exp`` rewrite); (2) a counterexample among seeded
+  points, certified with balls; (3) a proof of the sign of the difference
+  from SymPy's assumptions (``is_nonnegative`` ...); (4) for one variable and
+  a difference with continuous derivative on R (``continuous_domain``), its
+  global extrema from all real critical points (``solveset`` must return a
+  finite set) and the limits at +-oo; (5) otherwise UNDECIDED.
+
+>>> check_claim("sigmoid(0) == 1/2").verdict
+'TRUE'
+>>> check_claim("x**2 >= 1").verdict
+'FALSE'
+>>> r = check_claim("exp(x) > 1", at="x=1/1000")
+>>> r.verdict, r.method
+('TRUE', 'certified ball')
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import numpy as np
+import sympy
+from sympy.calculus.util import continuous_domain
+
+from .errors import SymgradError
+from .parsing import parse_assignments, parse_relation
+from .verify.balls import ball_value
+
+__all__ = ["PRECISIONS", "ClaimResult", "check_claim", "decide", "format_number"]
+
+TRUE, FALSE, UNDECIDED = "TRUE", "FALSE", "UNDECIDED"
+PRECISIONS = (64, 256, 1024, 4096, 16384)
+_SAMPLES = (0, 1, -1, Fraction(1, 2), Fraction(-1, 2), 2, -2, 3, -3, Fraction(1, 10),
+            Fraction(-1, 10), 10, -10, 100, -100)
+_MAX_POINTS = 400
+
+
+def _digits(n: int) -> int:
+    n = abs(n)
+    d = max(1, int(math.log10(n)) + 1) if n else 1
+    while d > 1 and n < 10 ** (d - 1):
+        d -= 1
+    while n >= 10**d:
+        d += 1
+    return d
+
+
+def _power_of_ten(q: sympy.Rational) -> int | None:
+    n, m = abs(int(q.p)), int(q.q)
+    if m == 1 and n > 0:
+        d = _digits(n) - 1
+        return d if n == 10**d else None
+    if n == 1:
+        d = _digits(m) - 1
+        return -d if m == 10**d else None
+    return None
+
+
+def format_number(q: sympy.Expr, digits: int = 12) -> str:
+    """An exact number as text; long ones in scientific notation (exact powers of ten exactly).
+
+    >>> format_number(sympy.Rational(1, 3))
+    '1/3'
+    >>> format_number(sympy.Integer(10) ** 5000)
+    '1e+5000'
+    >>> format_number(sympy.Integer(2) ** 200)
+    '1.60693804426e+60 (rounded; exactly an integer of 61 digits)'
+    """
+    if not isinstance(q, sympy.Rational):
+        return _safe_str(q)
+    if max(_digits(int(q.p)), _digits(int(q.q))) <= 30:
+        return str(q)
+    k = _power_of_ten(q)
+    if k is not None:
+        return f"{'-' if q < 0 else ''}1e{k:+d}"
+    approx = _sci(ball_value(q, 128).mid().str(digits, radius=False))
+    what = f"an integer of {_digits(int(q.p))} digits" if q.q == 1 else "a rational"
+    return f"{approx} (rounded; exactly {what})"
+
+
+def _sci(text: str) -> str:
+    mant, _, exp = text.partition("e")
+    return f"{mant}e{int(exp):+d}" if exp else mant
+
+
+def _safe_str(expr: sympy.Basic) -> str:
+    big = [a for a in expr.atoms(sympy.Rational) if max(_digits(int(a.p)), _digits(int(a.q))) > 30]
+    if not big:
+        return str(expr)
+    sub = {a: sympy.Symbol(format_number(a, 6).split(" ")[0]) for a in big}
+    return str(expr.xreplace(sub))
+
+
+def _ball_text(b) -> str:
+    if not b.is_finite():
+        return "undefined (not finite)"
+    return _sci(b.mid().str(15, radius=False)) + " ± " + _sci(b.rad().str(3, radius=False))
+
+
+@dataclass
+class ClaimResult:
+    """A verdict with its evidence (``to_json`` gives strings only)."""
+
+    claim: str
+    verdict: str
+    method: str
+    evidence: str
+    at: dict[str, str] = field(default_factory=dict)
+    counterexample: dict[str, str] | None = None
+
+    def to_json(self) -> dict[str, object]:
+        return {"claim": self.claim, "verdict": self.verdict, "method": self.method,
+                "evidence": self.evidence, "at": self.at,
+                "counterexample": self.counterexample}
+
+    def __str__(self) -> str:
+        at = f" at {', '.join(f'{k}={v}' for k, v in self.at.items())}" if self.at else ""
+        return f"{self.verdict}: {self.claim}{at}\n  by {self.method}: {self.evidence}"
+
+
+def _holds(rel_type, sign: int) -> bool:
+    """Whether ``lhs - rhs`` of sign ``sign`` (-1, 0, 1) satisfies the relation."""
+    return {sympy.Eq: sign == 0, sympy.Ne: sign != 0, sympy.Lt: sign < 0,
+            sympy.Le: sign <= 0, sympy.Gt: sign > 0, sympy.Ge: sign >= 0}[rel_type]
+
+
+def _exact_zero(diff: sympy.Expr) -> bool:
+    if sympy.expand(diff) == 0:
+        return True
+    try:
+        return sympy.simplify(diff.rewrite(sympy.exp)) == 0
+    except (TypeError, ValueError, NotImplementedError, RecursionError):
+        return False
+
+
+def _constant_sign(diff: sympy.Expr) -> tuple[int | None, str, str]:
+    """(sign or None, method, evidence) of a constant expression."""
+    d = sympy.nsimplify(diff) if diff.is_Float else diff
+    if isinstance(d, sympy.Rational):
+        num = format_number(d)
+        return int(sympy.sign(d)), "exact", f"lhs - rhs = {num}" + (
+            "" if "rounded" in num else " exactly")
+    if _exact_zero(d):
+        return 0, "exact", "lhs - rhs simplifies to 0 exactly"
+    last = None
+    for prec in PRECISIONS:
+        try:
+            b = ball_value(d, prec)
+        except (ValueError, ZeroDivisionError):
+            return None, "certified ball", "the difference could not be evaluated"
+        last = (prec, b)
+        if not b.is_finite():
+            return None, "certified ball", "the difference is undefined (not a finite real)"
+        if b > 0 or b < 0:
+            return (1 if b > 0 else -1), "certified ball", (
+                f"lhs - rhs in [{_ball_text(b)}] at {prec} bits (certified enclosure)")
+    prec, b = last
+    return None, "certified ball", (
+        f"lhs - rhs in [{_ball_text(b)}] at {prec} bits still contains 0")
+
+
+def _points(symbols, seed: int = 0):
+    rng = np.random.default_rng(seed)
+    extra = [Fraction(float(v)).limit_denominator(1000) for v in rng.uniform(-20, 20, 24)]
+    values = list(_SAMPLES) + extra
+    if len(symbols) == 1:
+        return [(v,) for v in values]
+    grid = list(itertools.islice(itertools.product(_SAMPLES[:7], repeat=len(symbols)), _MAX_POINTS))
+    rand = [tuple(Fraction(float(v)).limit_denominator(1000)
+                  for v in rng.uniform(-5, 5, len(symbols))) for _ in range(64)]
+    return grid + rand
+
+
+def _counterexample(rel, diff, symbols):
+    for point in _points(symbols):
+        sub = {s: sympy.Rational(v.numerator, v.denominator) for s, v in zip(symbols, point)}
+        try:
+            val = diff.xreplace(sub)
+            sign, _, ev = _constant_sign(val)
+        except SymgradError:
+            continue
+        if sign is not None and not _holds(type(rel), sign):
+            return {str(s): str(sympy.Rational(v.numerator, v.denominator))
+                    for s, v in zip(symbols, point)}, ev
+    return None, ""
+
+
+def _sign_by_assumptions(expr: sympy.Expr) -> tuple[bool, bool]:
+    """(nonnegative proved, positive proved) from SymPy's assumptions on a few forms."""
+    forms = [expr, expr.rewrite(sympy.exp)]
+    try:
+        forms.append(sympy.factor(sympy.simplify(forms[1])))
+    except (TypeError, ValueError, NotImplementedError, RecursionError):
+        pass
+    nonneg = any(f.is_nonnegative is True for f in forms)
+    pos = any(f.is_positive is True for f in forms)
+    return nonneg or pos, pos
+
+
+def _extrema(expr: sympy.Expr, t: sympy.Symbol):
+    """(values at critical points, limits at +-oo) if the analysis is conclusive, else None."""
+    f = expr.rewrite(sympy.exp)
+    if sympy.count_ops(f) > 80:
+        return None
+    df = sympy.diff(f, t)
+    reals = sympy.S.Reals
+    if continuous_domain(f, t, reals) != reals or continuous_domain(df, t, reals) != reals:
+        return None
+    crit = sympy.solveset(sympy.simplify(df), t, reals)
+    if crit is not sympy.S.EmptySet and not isinstance(crit, sympy.FiniteSet):
+        return None
+    values = [f.subs(t, c) for c in crit]
+    limits = [sympy.limit(f, t, sympy.oo), sympy.limit(f, t, -sympy.oo)]
+    return values, limits
+
+
+def _universal(rel, diff, symbols) -> tuple[str, str, str, dict | None]:
+    if _exact_zero(diff):
+        sign_ok = _holds(type(rel), 0)
+        ce = None if sign_ok else {str(s): "0" for s in symbols}
+        return (TRUE if sign_ok else FALSE), "symbolic", (
+            "lhs - rhs simplifies to 0 identically"), ce
+    ce, ev = _counterexample(rel, diff, symbols)
+    if ce is not None:
+        where = ", ".join(f"{k}={v}" for k, v in ce.items())
+        return FALSE, "counterexample", f"at {where}: {ev}", ce
+    rt = type(rel)
+    if rt in (sympy.Eq,):
+        return UNDECIDED, "symbolic", (
+            "SymPy could not reduce lhs - rhs to 0 and no counterexample was found "
+            f"among {len(_points(symbols))} seeded points"), None
+    oriented = {sympy.Ge: diff, sympy.Gt: diff, sympy.Le: -diff, sympy.Lt: -diff}.get(rt)
+    if oriented is not None:
+        strict = rt in (sympy.Gt, sympy.Lt)
+        nonneg, pos = _sign_by_assumptions(oriented)
+        side = "rhs - lhs" if rt in (sympy.Le, sympy.Lt) else "lhs - rhs"
+        if pos or (nonneg and not strict):
+            return TRUE, "symbolic", (
+                f"SymPy's assumptions prove {side} {'> 0' if pos else '>= 0'} "
+                f"for all real {', '.join(map(str, symbols))}"), None
+        if len(symbols) == 1:
+            ext = _extrema(oriented, symbols[0])
+            if ext is not None:
+                vals, lims = ext
+                signs = [_constant_sign(v)[0] for v in vals]
+                lsigns = [(_constant_sign(v)[0] if v.is_finite else 1) for v in lims]
+                if None not in signs and None not in lsigns and all(s >= 0 for s in lsigns):
+                    ok = all(s > 0 for s in signs) if strict else all(s >= 0 for s in signs)
+                    if ok:
+                        return TRUE, "extrema", (
+                            f"the difference has continuous derivative on R; its critical "
+                            f"values {[_safe_str(v) for v in vals]} and limits at +-oo "
+                            f"{[_safe_str(v) for v in lims]} are all {'> 0' if strict else '>= 0'}"
+                            " (limits are not attained)"), None
+    if rt is sympy.Ne:
+        roots = sympy.solveset(diff, symbols[0], sympy.S.Reals) if len(symbols) == 1 else None
+        if roots is sympy.S.EmptySet:
+            return TRUE, "symbolic", "solveset: lhs - rhs has no real zero", None
+    return UNDECIDED, "none conclusive", (
+        f"no counterexample among {len(_points(symbols))} seeded points, and no proof found"), None
+
+
+def decide(rel: sympy.Rel, assignments: dict | None = None, *, label: str | None = None
+           ) -> ClaimResult:
+    """Decide the relation ``rel`` (optionally at exact values ``assignments``)."""
+    assignments = dict(assignments or {})
+    text = label or _safe_str(rel)
+    at = {str(k): format_number(v) for k, v in assignments.items()}
+    lhs, rhs = rel.lhs.xreplace(assignments), rel.rhs.xreplace(assignments)
+    diff = lhs - rhs
+    symbols = sorted(diff.free_symbols, key=str)
+    if not symbols:
+        sign, method, ev = _constant_sign(diff)
+        if sign is None:
+            return ClaimResult(text, UNDECIDED, method, ev, at)
+        return ClaimResult(text, TRUE if _holds(type(rel), sign) else FALSE, method, ev, at)
+    verdict, method, ev, ce = _universal(rel, diff, symbols)
+    return ClaimResult(text, verdict, method, ev, at, ce)
+
+
+def check_claim(claim: str, at: str | None = None) -> ClaimResult:
+    """Parse ``claim`` (and ``at``, e.g. ``"x=1.5,y=-2"``) safely and decide it."""
+    rel = parse_relation(claim)
+    if not isinstance(rel, sympy.Rel):
+        raise SymgradError("a claim needs a relation", hint="e.g. 'x**2 >= 0'")
+    values = parse_assignments(at) if at else {}
+    unused = [s for s in values if s not in rel.free_symbols]
+    if unused:
+        raise SymgradError(f"--at assigns {', '.join(map(str, unused))}, which the claim does not "
+                           "use", hint="assign only the claim's variables")
+    return decide(rel, values, label=" ".join(claim.split()))

@@ -1,0 +1,80 @@
+"""``symgrad verify``: the whole verification battery as one table.
+
+Exit status 0 only when every check passed; 1 when a check failed or was
+skipped (a backend that is not installed is reported with its install
+command, never as passed); 2 for bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..errors import SymgradError
+from ..output import dumps_json, write_atomic
+
+__all__ = ["HELP", "add_arguments", "run"]
+
+HELP = ("run the verification battery: derivation routes, induction proofs, derived bounds, "
+        "JAX/PyTorch gradients and Hessians vs certified values, flush-to-zero, finite differences")
+
+MAX_VERIFY_DEPTH = 2000
+MAX_HESSIAN_DEPTH = 40
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--backends", default="jax,torch", help="comma list (default jax,torch)")
+    parser.add_argument("--formats", default="float64,float32,float16,bfloat16",
+                        help="comma list of formats (default all four)")
+    parser.add_argument("--depths", default="2,5,10,30", help="gradient depths (default 2,5,10,30)")
+    parser.add_argument("--hessian-depths", default="2,5,8", help="Hessian depths (default 2,5,8)")
+    parser.add_argument("--activations", default="sigmoid,tanh,softplus")
+    parser.add_argument("--seed", default="0", help="seed of the N(0,1) weight draws (default 0)")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--output", metavar="FILE", help="also write the JSON table to FILE")
+
+
+def _int_list(text: str, name: str, cap: int) -> tuple[int, ...]:
+    from ..chain import validate_depth
+
+    items = [p.strip() for p in str(text).split(",") if p.strip()]
+    if not items:
+        raise SymgradError(f"empty --{name}", hint=f"e.g. --{name} 2,5,10")
+    return tuple(dict.fromkeys(validate_depth(p, cap=cap, name=name) for p in items))
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..activations import get_activation
+    from ..verify.autodiff import parse_backends
+    from ..verify.battery import format_check, run_battery
+    from ..verify.tolerance import parse_formats
+
+    backends = parse_backends(args.backends)
+    formats = parse_formats(args.formats)
+    depths = _int_list(args.depths, "depths", MAX_VERIFY_DEPTH)
+    hdepths = _int_list(args.hessian_depths, "hessian-depths", MAX_HESSIAN_DEPTH)
+    acts = tuple(dict.fromkeys(get_activation(a).name for a in args.activations.split(",")
+                               if a.strip()))
+    if not acts:
+        raise SymgradError("empty --activations", hint="e.g. --activations sigmoid,tanh")
+    seed = str(args.seed).strip()
+    if not seed.isdigit() or len(seed) > 18:
+        raise SymgradError(f"--seed must be a non-negative integer, got '{args.seed}'",
+                           hint="e.g. --seed 0")
+
+    def stream(check):
+        if args.format == "text":
+            print(format_check(check), flush=True)
+
+    report = run_battery(backends=backends, formats=formats, depths=depths,
+                         hessian_depths=hdepths, activations=acts, seed=int(seed),
+                         on_check=stream)
+    if args.output:
+        write_atomic(args.output, dumps_json(report.to_json()))
+    if args.format == "json":
+        sys.stdout.write(dumps_json(report.to_json()))
+    else:
+        for note in report.notes:
+            print(f"note: {note}")
+        print(report.summary())
+    return report.exit_code

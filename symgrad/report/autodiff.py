@@ -1,0 +1,53 @@
+"""Rows of the verification table from the autodiff frameworks (jax, torch).
+
+Each (framework, format) pair runs :func:`symgrad.verify.autodiff.compare_gradient`
+(the framework's gradient against certified values, with the tolerance model
+of :mod:`symgrad.verify.tolerance`).  A framework that is not installed gives
+a :class:`~symgrad.report.model.LeftOut` with its install command.
+
+>>> from fractions import Fraction
+>>> from symgrad.chain import Chain
+>>> from symgrad.report.model import Context, ReportOptions
+>>> ctx = Context(ReportOptions(depth=2, backends=()), Chain(2), (Fraction(1),) * 2)
+>>> autodiff_rows(ctx)
+([], [])
+"""
+
+from __future__ import annotations
+
+from ..errors import MissingExtraError
+from .model import Context, LeftOut
+from .optional import from_missing_extra, load
+from .verification import Row
+
+__all__ = ["autodiff_rows"]
+
+
+def autodiff_rows(ctx: Context) -> tuple[list[Row], list[LeftOut]]:
+    """One row per (framework, format); notes for frameworks that are missing."""
+    if not ctx.options.backends:
+        return [], []
+    verify, missing = load("symgrad.verify.autodiff", what="the jax/torch checks")
+    if verify is None:
+        return [], [missing]
+    from ..backends.numpy_backend import parse_formats
+
+    formats = parse_formats(ctx.options.formats)
+    rows: list[Row] = []
+    notes: list[LeftOut] = []
+    for backend in ctx.options.backends:
+        what = f"the {backend} autodiff checks"
+        try:
+            verify.load_backend(backend)
+        except MissingExtraError as exc:
+            notes.append(from_missing_extra(exc, what))
+            continue
+        for fmt in formats:
+            check = verify.compare_gradient(backend, ctx.chain, ctx.weights, fmt)
+            rows.append(Row(
+                f"{backend} gradient in {fmt} is what {fmt} arithmetic allows",
+                f"{backend} autodiff vs certified values (tolerance model)",
+                check.summary(),
+                "holds" if check.ok else "fails",
+            ))
+    return rows, notes

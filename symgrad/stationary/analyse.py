@@ -1,0 +1,271 @@
+"""Find and classify every stationary point of an expression (``symgrad classify``).
+
+Path selection (reported in :attr:`Analysis.path`):
+
+1. expressions with Max/Min/Abs (one variable): :mod:`.nonsmooth`;
+2. polynomials within the exact budget (:func:`.solve.exact_eligible`):
+   exact points, exact inertia, higher-order tests;
+3. everything else: the numeric path in the search box (required), with
+   Krawczyk-certified roots and certified eigenvalue enclosures.
+
+>>> a = analyse("x**4 + y**4")
+>>> [(p.coords, p.verdict.label) for p in a.points]
+[(('0', '0'), 'local minimum (strict)')]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sympy
+from flint import arb_mat
+
+from ..errors import SymgradError
+from ..parsing import parse_expression, parse_variables
+from .algebraic import AlgebraicPoint, field_charpoly
+from .classify import (
+    eigen_enclosures,
+    higher_order_1d,
+    inertia_from_signs,
+    numeric_verdict,
+    splitting_verdict,
+    verdict_from_inertia,
+)
+from .evaluate import arb_eval, flint_prec
+from .model import Analysis, Family, StationaryPoint, Verdict, parse_box
+from .numeric import DEFAULT_STARTS, krawczyk, newton_search
+from .solve import ExactFamily, exact_eligible, solve_exact
+
+__all__ = ["MAX_DIGITS", "analyse", "exact_sign", "fmt"]
+
+MAX_DIGITS = 1000
+
+
+def fmt(ball, digits: int) -> str:
+    """Decimal string of a ball at ``digits`` significant digits (midpoint, no radius).
+
+    A ball that contains 0 (a value zero up to rounding) is shown with its radius.
+    """
+    if ball.is_zero():
+        return "0"
+    if ball.contains(0):
+        return ball.str(3)  # e.g. '[+/- 1.95e-37]': zero to within the radius
+    return ball.str(digits, radius=False)
+
+
+def _bits(digits: int) -> int:
+    return int(digits * 3.33) + 40
+
+
+def exact_sign(e: sympy.Expr) -> int | None:
+    """Sign of a constant SymPy number, exactly, or None when it cannot be decided."""
+    e = sympy.nsimplify(e) if e.is_Float else e
+    if e.is_Rational:
+        return int(sympy.sign(e))
+    if e.is_zero:
+        return 0
+    if e.is_positive:
+        return 1
+    if e.is_negative:
+        return -1
+    try:
+        if sympy.minimal_polynomial(e, sympy.Dummy("z")).is_Symbol:
+            return 0
+    except (NotImplementedError, ValueError, sympy.PolynomialError):
+        return None
+    for bits in (64, 256, 1024):
+        with flint_prec(bits):
+            try:
+                v = arb_eval(e, {})
+            except SymgradError:
+                return None
+        if v > 0:
+            return 1
+        if v < 0:
+            return -1
+    return None
+
+
+def _exact_point(f, variables, hess, point: AlgebraicPoint, digits) -> StationaryPoint:
+    gens = tuple(variables)
+    bits = _bits(digits)
+    hp = [[point.substitute(sympy.Poly(h, *gens, domain="QQ")) for h in row]
+          for row in hess.tolist()]
+    coeffs = field_charpoly(point, hp)
+    inertia = inertia_from_signs([point.sign(c) for c in coeffs])
+    verdict = verdict_from_inertia(inertia, method="exact inertia (Descartes on the charpoly)")
+    if verdict.cls == "degenerate: undecided":
+        if len(gens) == 1:
+            x = gens[0]
+
+            def sign_k(k: int) -> int:
+                return point.sign(point.substitute(sympy.Poly(sympy.diff(f, x, k), x,
+                                                              domain="QQ")))
+
+            verdict = higher_order_1d(sign_k)
+        elif point.is_rational():
+            vals = point.exact_coords()
+            hmat = sympy.Matrix([[point.element(e) for e in row] for row in hp])
+            verdict = splitting_verdict(f, gens, vals, hmat, inertia)
+        else:
+            verdict.evidence.append("higher-order test is implemented for rational points only")
+    with flint_prec(bits):
+        hb = arb_mat([[point.ball(e, bits) for e in row] for row in hp])
+        eigs, _ = eigen_enclosures(hb)
+    return StationaryPoint(
+        kind="exact",
+        coords=tuple(fmt(point.ball(c, bits), digits) for c in point.coords),
+        exact=point.exact_coords(),
+        certified=True,
+        radius=None,
+        value=fmt(point.ball(point.substitute(sympy.Poly(f, *gens, domain="QQ")), bits), digits),
+        verdict=verdict,
+        hessian=[[fmt(e, digits) for e in row] for row in hb.tolist()],
+        hessian_exact=sympy.Matrix([[point.element(e) for e in row] for row in hp]),
+        eigenvalues=[e.str(digits) for e in eigs],
+        inertia=inertia,
+        extra={"charpoly_coefficients": [str(point.element(c)) for c in coeffs]},
+    )
+
+
+def _family(f, variables, hess, fam: ExactFamily) -> Family:
+    free = fam.free
+    eqs = tuple(f"{k} = {v}" for k, v in fam.solution.items())
+    desc = (", ".join(eqs) if eqs else "every point") + (
+        f" (free: {', '.join(map(str, free))})" if free else "")
+    latex = ", ".join(f"{sympy.latex(k)} = {sympy.latex(v)}" for k, v in fam.solution.items())
+    dim = len(free)
+    if not fam.solution:
+        v = Verdict("constant", None, True, "gradient identically zero",
+                    ["f is constant: every point is a non-strict local minimum and maximum"])
+        return Family(desc, eqs, dim, v, latex)
+    hs = hess.subs(fam.solution)
+    method = "Morse-Bott test (Hessian constant along the family)"
+    if hs.free_symbols & set(variables):
+        v = Verdict("degenerate: undecided", None, True, method,
+                    ["the Hessian varies along the family; no uniform verdict is derived"])
+        return Family(desc, eqs, dim, v, latex)
+    lam = sympy.Dummy("lam")
+    coeffs = list(reversed(hs.charpoly(lam).all_coeffs()))
+    signs = [exact_sign(c) for c in coeffs]
+    if None in signs:
+        v = Verdict("degenerate: undecided", None, True, method, ["undecidable sign"])
+        return Family(desc, eqs, dim, v, latex)
+    pos, neg, zero = inertia_from_signs(signs)
+    ev = [f"Hessian on the family: {pos} positive, {neg} negative, {zero} zero eigenvalue(s)",
+          f"family dimension {dim}"]
+    smooth = all(e.is_polynomial(*free) for e in fam.solution.values())
+    if pos and neg:
+        v = Verdict("saddle", None, True, method, ev + ["indefinite Hessian at every point"])
+    elif zero == dim and smooth:
+        cls = "local minimum" if pos or not neg else "local maximum"
+        v = Verdict(cls, False, True, method, ev + [
+            "kernel = tangent space of the family (Morse-Bott): non-strict extremum at every "
+            "point"])
+    else:
+        v = Verdict("degenerate: undecided", None, True, method,
+                    ev + ["more zero eigenvalues than the family's dimension"])
+    return Family(desc, eqs, dim, v, latex)
+
+
+def _numeric_points(f, variables, grad, hess, box, digits, starts) -> list[StationaryPoint]:
+    h_rows = hess.tolist()
+    roots = newton_search(grad, h_rows, variables, box, digits=digits, starts=starts)
+    out = []
+    bits = _bits(digits)
+    for r in roots:
+        ok, enc = krawczyk(grad, h_rows, variables, r, digits=digits)
+        with flint_prec(bits):
+            env = dict(zip(variables, enc))
+            hb = arb_mat([[arb_eval(h, env) for h in row] for row in h_rows])
+            value = arb_eval(f, env)
+            if ok:
+                eigs, how = eigen_enclosures(hb)
+                verdict = numeric_verdict(eigs, how)
+                if len(variables) == 1 and verdict.cls == "degenerate: undecided":
+                    verdict.evidence.append("f''(p) enclosure contains 0")
+            else:
+                eigs = []
+                verdict = Verdict("degenerate: undecided", None, None, "none",
+                                  ["root not certified (Krawczyk test failed): no verdict"])
+            radius = max((e.rad() for e in enc), key=float) if ok else None
+            out.append(StationaryPoint(
+                kind="numeric", coords=tuple(fmt(e, digits) for e in enc), exact=None,
+                certified=ok, radius=None if radius is None else radius.str(3, radius=False),
+                value=fmt(value, digits), verdict=verdict,
+                hessian=[[fmt(e, digits) for e in row] for row in hb.tolist()],
+                eigenvalues=[e.str(digits) for e in eigs] or None))
+    return out
+
+
+def _in_box(point: AlgebraicPoint, names, box) -> bool:
+    from flint import fmpq, fmpq_poly
+
+    for c, n in zip(point.coords, names):
+        lo, hi = box[n]
+        for bound, want in ((lo, 1), (hi, -1)):
+            d = c - fmpq_poly([fmpq(int(bound.p), int(bound.q))])
+            if point.sign(d) * want < 0:
+                return False
+    return True
+
+
+def analyse(expr: str | sympy.Expr, variables: Sequence[str] | str | None = None, *,
+            box: str | dict | None = None, digits: int = 20, method: str = "auto",
+            starts: int = DEFAULT_STARTS) -> Analysis:
+    """Stationary points of ``expr`` with their classes (see module doc)."""
+    if not isinstance(digits, int) or not 1 <= digits <= MAX_DIGITS:
+        raise SymgradError(f"--digits must be in 1..{MAX_DIGITS}, got {digits}")
+    if method not in ("auto", "exact", "numeric"):
+        raise SymgradError(f"unknown method '{method}'", hint="auto, exact or numeric")
+    syms = None if variables is None else parse_variables(variables)
+    if isinstance(expr, str):
+        expr = parse_expression(expr, variables=None if syms is None else [str(s) for s in syms])
+    if syms is None:
+        syms = tuple(sorted(expr.free_symbols, key=str))
+    if not syms:
+        raise SymgradError("the expression has no variables", hint="e.g. 'x**2 + y**2'")
+    extra = expr.free_symbols - set(syms)
+    if extra:
+        raise SymgradError(f"unknown variable '{sorted(map(str, extra))[0]}'",
+                           hint="list every variable in --vars")
+    names = [str(s) for s in syms]
+    bx = box if isinstance(box, dict) or box is None else parse_box(box, names)
+    if expr.has(sympy.Max, sympy.Min, sympy.Abs):
+        if len(syms) != 1:
+            raise SymgradError("non-smooth expressions (Max/Min/Abs/relu) are supported in one "
+                               "variable only")
+        from .nonsmooth import analyse_nonsmooth
+
+        return analyse_nonsmooth(expr, syms[0], box=bx, digits=digits)
+    grad = tuple(sympy.diff(expr, v) for v in syms)
+    hess = sympy.Matrix(grad).jacobian(syms)
+    ok, reason = exact_eligible(expr, syms) if method != "numeric" else (False, "--method numeric")
+    if method == "exact" and not ok:
+        raise SymgradError(f"no exact path: {reason}", hint="use --method numeric with --box")
+    if ok:
+        sol = solve_exact(expr, syms)
+        res = Analysis(expr, syms, grad, hess, f"exact: {sol.method}", digits, bx)
+        res.notes.append(f"exact path: {reason}")
+        for p in sol.points:
+            if bx is not None and not _in_box(p, names, bx):
+                continue
+            res.points.append(_exact_point(expr, syms, hess, p, digits))
+        for fam in sol.families:
+            res.families.append(_family(expr, syms, hess, fam))
+        for tup in sol.other_points:
+            res.notes.append(f"further exact stationary point (not classified): {tup}")
+        if bx is not None:
+            res.notes.append("points outside the box are left out; families are not clipped")
+    else:
+        if bx is None:
+            raise SymgradError(f"this expression needs the numeric path ({reason}), which "
+                               "needs a search box", hint="pass --box lo,hi")
+        res = Analysis(expr, syms, grad, hess, "numeric: seeded Newton + Krawczyk", digits, bx)
+        res.notes.append(f"numeric path: {reason}; {starts} seeded Newton starts in the box "
+                         "(the search is not exhaustive)")
+        res.points.extend(_numeric_points(expr, syms, grad, hess, bx, digits, starts))
+    res.points.sort(key=lambda p: [float(c) for c in p.coords])
+    res.notes.append(f"decimals: {digits} significant digits, certified to within one unit in "
+                     "the last place (arb)")
+    return res

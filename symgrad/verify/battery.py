@@ -1,0 +1,304 @@
+"""The whole verification battery behind ``symgrad verify``.
+
+Checks, in order (each a :class:`Check` with pass / fail / skipped and the evidence):
+
+1. *routes*: naive ``sympy.diff`` of the nested F and the layer-wise chain rule
+   agree exactly (expanded difference 0) for every weight, L = 1..4;
+2. *induction*: the closed form of dF/dw_k is proved for all L by induction
+   (:func:`symgrad.induction.prove_closed_form`), seed and general form;
+3. *bounds*: the derived sup |sigma'| holds at seeded points (certified
+   balls), and |dF/dw_1| <= prod_{i>=2} |w_i| * sup^(L-1) at seeded weights;
+4. *gradient*: every backend and format against certified values (tolerance
+   model of :mod:`symgrad.verify.tolerance`; cells whose tolerance would be
+   >= 1/2 carry no information and are listed as not compared);
+5. *hessian*: every backend and format against the reference Hessian;
+6. *flush-to-zero*: measured per backend and format, with the depth where it
+   departs from IEEE gradual underflow;
+7. *finite differences*: ``mpmath.diff`` of an mpmath forward pass agrees with
+   the certified gradient to 20 significant digits.
+
+A backend that is not installed gives one *skipped* check with the install
+command; :attr:`VerificationReport.exit_code` is 0 only when every check passed.
+Output is deterministic (no timings), so equal settings give identical JSON.
+
+>>> rep = run_battery(backends=(), depths=(2,), hessian_depths=(), groups=("routes",))
+>>> rep.checks[0].status, rep.exit_code
+('pass', 0)
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import mpmath
+import numpy as np
+from flint import arb, ctx, fmpq
+
+from ..activations import ACTIVATIONS, derivative_supremum
+from ..backends.flint_backend import ACTIVATION_TABLE as BALL_TABLE
+from ..backends.flint_backend import arb_to_mpf, certified_values
+from ..chain import Chain
+from ..derive import verify_routes
+from ..induction import prove_closed_form
+from ..recurrence import forward_output
+from ..weights import parse_weights
+from .autodiff import (
+    _MpOps,
+    backend_available,
+    compare_gradient,
+    compare_hessian,
+    flush_to_zero_report,
+    install_command,
+)
+from .tolerance import FORMATS, tolerance
+
+__all__ = ["GROUPS", "Check", "VerificationReport", "format_check", "run_battery"]
+
+PASS, FAIL, SKIPPED = "pass", "fail", "skipped"
+GROUPS = ("routes", "induction", "bounds", "gradient", "hessian", "flush-to-zero",
+          "finite differences")
+FD_DIGITS = 20
+
+
+@dataclass(frozen=True)
+class Check:
+    """One line of the verification table."""
+
+    group: str
+    name: str
+    status: str
+    evidence: str
+    data: dict = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, object]:
+        return {"group": self.group, "name": self.name, "status": self.status,
+                "evidence": self.evidence, "data": self.data}
+
+
+@dataclass
+class VerificationReport:
+    """The verification table; ``to_json``, ``to_text`` and ``_repr_html_``."""
+
+    checks: list[Check]
+    settings: dict[str, str]
+    notes: list[str]
+
+    @property
+    def passed(self) -> bool:
+        return all(c.status == PASS for c in self.checks)
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.passed else 1
+
+    def counts(self) -> dict[str, int]:
+        out = {PASS: 0, FAIL: 0, SKIPPED: 0}
+        for c in self.checks:
+            out[c.status] += 1
+        return out
+
+    def summary(self) -> str:
+        n = self.counts()
+        verdict = "ALL CHECKS PASSED" if self.passed else "NOT ALL CHECKS PASSED"
+        return f"{verdict}: {n[PASS]} passed, {n[FAIL]} failed, {n[SKIPPED]} skipped"
+
+    def to_json(self) -> dict[str, object]:
+        return {"settings": self.settings, "notes": self.notes,
+                "counts": {k: str(v) for k, v in self.counts().items()},
+                "passed": self.passed, "checks": [c.to_json() for c in self.checks]}
+
+    def to_text(self) -> str:
+        lines = [format_check(c) for c in self.checks]
+        lines += [f"note: {n}" for n in self.notes]
+        lines.append(self.summary())
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            f"<tr><td>{html.escape(c.status.upper())}</td><td>{html.escape(c.group)}</td>"
+            f"<td>{html.escape(c.name)}</td><td>{html.escape(c.evidence)}</td></tr>"
+            for c in self.checks)
+        notes = "".join(f"<li>{html.escape(n)}</li>" for n in self.notes)
+        return ("<table><thead><tr><th>status</th><th>group</th><th>check</th>"
+                f"<th>evidence</th></tr></thead><tbody>{rows}</tbody></table>"
+                f"<ul>{notes}</ul><p>{html.escape(self.summary())}</p>")
+
+
+def format_check(c: Check) -> str:
+    """One text line: ``PASS  group: name - evidence``."""
+    return f"{c.status.upper():<7} {c.group}: {c.name} - {c.evidence}"
+
+
+def _weights(depth: int, seed: int) -> tuple[Fraction, ...]:
+    return parse_weights(f"normal:0,1,seed={seed}", depth)
+
+
+def _routes(activations):
+    for act in activations:
+        depths = range(1, 5)
+        ok = [verify_routes(Chain(L, activation=act)).holds for L in depths]
+        gen = verify_routes(Chain(3, activation=act, form="general", bias=True)).holds
+        yield Check("routes", f"{act}, L = 1..4 (+ general form L = 3)",
+                    PASS if all(ok) and gen else FAIL,
+                    "naive sympy.diff == layer-wise chain rule, expanded difference 0 "
+                    f"for every w_k: {sum(ok) + gen} of {len(ok) + 1} chains",
+                    {"per_depth": {str(L): o for L, o in zip(depths, ok)}, "general_L3": gen})
+
+
+def _induction(activations):
+    for act in activations:
+        for form, bias, k in (("seed", False, 1), ("seed", False, 2), ("general", True, 1)):
+            p = prove_closed_form(act, form=form, bias=bias, k=k)
+            bad = [s.title for s in p.steps if not s.verified]
+            yield Check("induction", f"{act}, {form} form{' + bias' if bias else ''}, k = {k}",
+                        PASS if p.verified else FAIL,
+                        f"{len(p.steps) - len(bad)} of {len(p.steps)} steps verified"
+                        + (f"; unverified: {', '.join(bad)}" if bad else "") + f": {p.claim}",
+                        {"claim": str(p.claim), "steps": [s.title for s in p.steps]})
+
+
+def _bounds(activations, depths, seed):
+    rng = np.random.default_rng(seed)
+    points = [Fraction(float(t)) for t in rng.uniform(-20, 20, size=64)] + [Fraction(0)]
+    for act in activations:
+        sup = derivative_supremum(act).value
+        sup_q = Fraction(int(sup.p), int(sup.q))  # the derived suprema are rational
+        _, dsig = BALL_TABLE[act]
+        with ctx.workprec(128):
+            bad = [t for t in points
+                   if not (0 <= dsig(arb(fmpq(t.numerator, t.denominator)))
+                           <= arb(fmpq(sup_q.numerator, sup_q.denominator)))]
+        yield Check("bounds", f"0 <= {act}'(t) <= sup = {sup}", PASS if not bad else FAIL,
+                    f"sup derived by SymPy = {sup}; certified at {len(points)} seeded points "
+                    f"t in [-20, 20]" + (f"; violated at {bad[:3]}" if bad else ""),
+                    {"sup": str(sup), "points": str(len(points))})
+        rows, ok = [], True
+        for L in depths:
+            w = _weights(L, seed)
+            bound = sup_q ** (L - 1)
+            for v in w[1:]:
+                bound *= abs(v)
+            g = certified_values(Chain(L, activation=act), list(w), digits=5).grad_w[0]
+            with ctx.workprec(g.prec):
+                holds = bool(abs(g.arb) <= arb(fmpq(bound.numerator, bound.denominator)))
+            ok &= holds
+            rows.append(f"L={L}: |dF/dw1| = {g.mid} <= {float(bound):.3e}")
+        yield Check("bounds", f"{act}: |dF/dw1| <= prod|w_i| * sup^(L-1)",
+                    PASS if ok else FAIL, "; ".join(rows), {"rows": rows})
+
+
+def _gradient(backends, formats, activations, depths, seed, notes):
+    for be in backends:
+        for fmt in formats:
+            for act in activations:
+                for L in depths:
+                    if tolerance(fmt, L) >= 0.5:
+                        notes.append(f"{be} {fmt} {act} L={L} not compared: tolerance "
+                                     f"{tolerance(fmt, L):.2f} >= 1/2 leaves no digit to check")
+                        continue
+                    g = compare_gradient(be, Chain(L, activation=act), _weights(L, seed), fmt)
+                    ev = g.summary() + ("" if g.ok else "; " + "; ".join(g.failures()[:3]))
+                    yield Check("gradient", f"{be} {fmt} {act} L={L}",
+                                PASS if g.ok else FAIL, ev, g.to_json())
+
+
+def _hessian(backends, formats, activations, depths, seed, notes):
+    for be in backends:
+        for fmt in formats:
+            for act in activations:
+                for L in depths:
+                    if tolerance(fmt, L) >= 0.5:
+                        notes.append(f"{be} {fmt} {act} Hessian L={L} not compared: "
+                                     "tolerance >= 1/2")
+                        continue
+                    h = compare_hessian(be, Chain(L, activation=act), _weights(L, seed), fmt)
+                    yield Check("hessian", f"{be} {fmt} {act} L={L}", PASS if h.ok else FAIL,
+                                h.summary(), h.to_json())
+
+
+def _ftz(backends, formats):
+    for be in backends:
+        for fmt in formats:
+            r = flush_to_zero_report(be, fmt)
+            where = (f"diverges from IEEE at depth {r['diverges_at']}" if r["diverges_at"]
+                     else "no divergence from IEEE")
+            ev = (f"{'flushes' if r['flushes'] else 'keeps'} subnormals ({r['primitive']}); "
+                  f"sigmoid chain, weights 1: true dF/dw1 = {r['true_grad_w1']} is subnormal "
+                  f"first at L={r['first_subnormal_depth']}, {be} gives "
+                  f"{r['computed_grad_w1']}: {where}")
+            yield Check("flush-to-zero", f"{be} {fmt}", PASS if r["consistent"] else FAIL, ev,
+                        {k: str(v) for k, v in r.items()})
+
+
+def _finite_differences(activations, depths, seed):
+    for act in activations:
+        for L in depths:
+            chain = Chain(L, activation=act)
+            w = _weights(L, seed)
+            cert = certified_values(chain, list(w), digits=FD_DIGITS + 5)
+            worst = 0.0
+            with mpmath.workdps(2 * FD_DIGITS + 10):
+                ws = [mpmath.mpf(v.numerator) / v.denominator for v in w]
+                for k in range(L):
+                    def f(t, k=k, ws=ws, chain=chain):
+                        return forward_output(chain, [*ws[:k], t, *ws[k + 1:]], _MpOps())
+
+                    d = mpmath.diff(f, ws[k])
+                    true = arb_to_mpf(cert.grad_w[k].arb.mid())
+                    if true != 0:
+                        worst = max(worst, float(abs(d - true) / abs(true)))
+                    elif d != 0:
+                        worst = max(worst, float(abs(d)))
+            ok = worst <= 10.0 ** -FD_DIGITS
+            yield Check("finite differences", f"{act} L={L}", PASS if ok else FAIL,
+                        f"mpmath.diff of the mpmath forward pass at {2 * FD_DIGITS + 10} digits "
+                        f"vs certified dF/dw_k, k=1..{L}: max relative difference {worst:.1e} "
+                        f"(required <= 1e-{FD_DIGITS})", {"max_rel": f"{worst:.3e}"})
+
+
+def run_battery(*, backends: Sequence[str] = ("jax", "torch"),
+                formats: Sequence[str] = FORMATS,
+                depths: Sequence[int] = (2, 5, 10, 30),
+                hessian_depths: Sequence[int] = (2, 5, 8),
+                activations: Sequence[str] = tuple(ACTIVATIONS),
+                seed: int = 0, groups: Sequence[str] = GROUPS,
+                on_check: Callable[[Check], None] | None = None) -> VerificationReport:
+    """Run the battery; ``on_check`` is called with each check as it completes."""
+    checks: list[Check] = []
+    notes: list[str] = []
+    present = []
+    for be in backends:
+        if backend_available(be):
+            present.append(be)
+        else:
+            c = Check("backend", be, SKIPPED,
+                      f"{be} is not installed: {install_command(be)}", {"install": be})
+            checks.append(c)
+            if on_check:
+                on_check(c)
+    fd_depths = [L for L in depths if L <= 30]
+    plan = {
+        "routes": lambda: _routes(activations),
+        "induction": lambda: _induction(activations),
+        "bounds": lambda: _bounds(activations, depths, seed),
+        "gradient": lambda: _gradient(present, formats, activations, depths, seed, notes),
+        "hessian": lambda: _hessian(present, formats, activations, hessian_depths, seed, notes),
+        "flush-to-zero": lambda: _ftz(present, formats),
+        "finite differences": lambda: _finite_differences(activations, fd_depths, seed),
+    }
+    for g in GROUPS:
+        if g not in groups:
+            continue
+        for c in plan[g]():
+            checks.append(c)
+            if on_check:
+                on_check(c)
+    settings = {"backends": ",".join(backends), "formats": ",".join(formats),
+                "depths": ",".join(map(str, depths)),
+                "hessian_depths": ",".join(map(str, hessian_depths)),
+                "activations": ",".join(activations), "seed": str(seed),
+                "weights": f"normal:0,1,seed={seed}"}
+    return VerificationReport(checks, settings, notes)

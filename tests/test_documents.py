@@ -1,0 +1,201 @@
+"""symgrad.documents: the derivation model, its renderers and the standard builders.
+
+Expected values come from independent sources: sympy.diff of the nested
+chain written in the test, textbook eigenvalues, IEEE constants from
+numpy.finfo / ml_dtypes.finfo, a hand-written mpmath recurrence, and a
+Hessian from mpmath.diff (numerical differentiation at 40 digits).
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import mpmath
+import numpy as np
+import pytest
+import sympy
+
+from symgrad.activations import sigmoid
+from symgrad.chain import Chain
+from symgrad.documents import PRINT_CAP, Document, Section, Step, chain_document
+from symgrad.documents.hessian import chain_hessian_document, stationary_document
+from symgrad.documents.numeric import machine_epsilon_document, small_gradient_document
+from symgrad.documents.standard import STANDARD, parse_names
+from symgrad.errors import SymgradError
+
+x = sympy.Symbol("x")
+
+
+def _demo() -> Document:
+    step = Step(("Square ", x, " (50% & more_)."), "power rule",
+                sympy.Eq(sympy.Derivative(x**2, x), 2 * x), verified=True)
+    bad = Step("A failed check.", "because", sympy.Eq(x, 1), verified=False)
+    return Document("Demo #1", (Section("Intro", "Some $pecial {text}.", (step, bad)),),
+                    "Intro.", ("A note.",))
+
+
+def test_renderers_produce_each_format():
+    doc = _demo()
+    tex = doc.render("latex")
+    assert tex.startswith(r"\documentclass") and tex.rstrip().endswith(r"\end{document}")
+    assert r"\usepackage{amsmath}" in tex and tex.count(r"\usepackage") == 1
+    assert r"50\% \& more\_" in tex and r"\$pecial \{text\}" in tex  # prose escaped
+    assert r"$x$" in tex  # a SymPy object in prose becomes inline math
+    md = doc.render("markdown")
+    assert md.startswith("# Demo #1\n") and "$$\n" in md and "$x$" in md
+    txt = doc.render("text")
+    assert "Derivative(x**2, x) = 2*x" in txt
+    assert "[verified]" in txt and "[NOT VERIFIED" in txt
+    assert not doc.verified
+
+
+def test_jupyter_reprs():
+    doc = _demo()
+    assert doc._repr_latex_().startswith("$") and doc._repr_latex_().endswith("$")
+    assert r"\[" in doc._repr_html_() and "&amp;" in doc._repr_html_()
+    assert doc._repr_markdown_() == doc.render("markdown")
+
+
+def test_model_rejects_bad_input():
+    with pytest.raises(SymgradError, match="unknown document format"):
+        _demo().render("pdf")
+    with pytest.raises(TypeError):
+        Step("s", "j", "x**2")  # a typed-in string is not an equation
+    with pytest.raises(TypeError):
+        Step(("prose", 3.5), "j")
+
+
+def test_chain_document_equations_match_an_independent_diff():
+    chain = Chain(4)
+    doc = chain_document(chain, [1, 3])
+    assert doc.verified
+    w = chain.weights
+    nested = sigmoid(w[3] * sigmoid(w[2] * sigmoid(w[1] * w[0])))  # written out here
+    found = 0
+    for eq in doc.equations():
+        if (isinstance(eq, sympy.Equality) and isinstance(eq.lhs, sympy.Derivative)
+                and eq.lhs.expr == sympy.Symbol("F") and not eq.rhs.has(sympy.Product)
+                and not eq.rhs.has(sympy.Derivative)):
+            (var, _), = eq.lhs.variable_count
+            outs = dict(zip(chain.outputs, chain.output_values()))
+            rhs = eq.rhs.xreplace(outs)
+            assert sympy.expand(rhs - sympy.diff(nested, var)) == 0
+            found += 1
+    assert found == 4  # product form and expanded form for k = 1 and k = 3
+
+
+@pytest.mark.parametrize("kw", [dict(activation="tanh"), dict(activation="softplus"),
+                                dict(form="general", bias=True)])
+def test_chain_document_variants_verify(kw):
+    doc = chain_document(Chain(3, **kw), "all", symbolic_depth=True)
+    assert doc.verified
+    assert doc.render("text") == chain_document(Chain(3, **kw), "all", True).render("text")
+
+
+def test_deep_chain_uses_product_notation_and_stays_small():
+    doc = chain_document(Chain(100_000), "all", symbolic_depth=True)
+    tex = doc.render("latex")
+    assert len(tex) < 30_000
+    assert f"print cap of {PRINT_CAP}" in doc.render("text")
+    assert r"\prod_{i=2}^{100000}" in tex
+    assert doc.verified
+
+
+def test_wrt_errors():
+    with pytest.raises(SymgradError, match="outside 1..3"):
+        chain_document(Chain(3), [4])
+    with pytest.raises(SymgradError, match="not 'all'"):
+        chain_document(Chain(3), "some")
+
+
+def test_sigmoid_supremum_and_bound_in_the_document():
+    txt = chain_document(Chain(4), [1]).render("text")
+    assert "s = 1/4" in txt  # textbook: max of sigma(1 - sigma) at t = 0
+    assert "Abs(Derivative(F, w1)) <= Abs(w2)*Abs(w3)*Abs(w4)/64" in txt  # (1/4)**3 = 1/64
+
+
+def test_stationary_document_textbook_facts():
+    doc = stationary_document()
+    assert doc.verified
+    sets = [eq.rhs for eq in doc.equations()
+            if isinstance(eq, sympy.Equality) and eq.lhs == sympy.Symbol("lambda")]
+    assert sympy.FiniteSet(-2, 2) in sets  # x^2 - y^2 at the origin
+    assert sympy.FiniteSet(-6, 2) in sets and sympy.FiniteSet(2, 6) in sets  # x^3-3x+y^2
+    txt = doc.render("text")
+    assert "order 4: strict local minimum" in txt and "order 3: no extremum" in txt
+
+
+def test_small_gradient_values_are_exact():
+    doc = small_gradient_document()
+    assert doc.verified
+    rhs = {str(eq.lhs): eq.rhs for eq in doc.equations() if isinstance(eq, sympy.Equality)}
+    assert rhs["f_c(p)"] in (sympy.Integer(10) ** (9999 - 90), sympy.Float("1e9909", 10))
+    assert sympy.Rational(1, 10**90) in doc.equations()[6].args  # f_c'(p) = c
+    assert "10^{-90}" in doc.render("latex")
+
+
+def _independent_depth(threshold: float) -> int:
+    """First L with prod_{i=2}^{L} sigma'(o_{i-1}) < threshold (weights 1), by hand."""
+    with mpmath.workdps(60):
+        o, g, depth = mpmath.mpf(1), mpmath.mpf(1), 1
+        while g >= threshold:
+            s = 1 / (1 + mpmath.exp(-o))
+            g *= s * (1 - s)
+            o = s
+            depth += 1
+        return depth
+
+
+def test_machine_epsilon_depths_match_a_hand_written_recurrence():
+    import ml_dtypes
+
+    doc = machine_epsilon_document(max_depth=600)
+    assert doc.verified
+    txt = doc.render("text")
+    for name, info in [("float64", np.finfo(np.float64)), ("float32", np.finfo(np.float32)),
+                       ("float16", np.finfo(np.float16)),
+                       ("bfloat16", ml_dtypes.finfo(ml_dtypes.bfloat16))]:
+        eps, tiny = float(info.eps), float(info.smallest_subnormal)
+        assert f"epsilon_{name} = 2**({round(math.log2(eps))})" in txt
+        lost, zero = _independent_depth(eps / 4), _independent_depth(tiny / 2)
+        assert f"{name}: the exact step of w_1, rounded once, gives back w_1 from depth {lost} " \
+               in txt
+        assert f"{name}: the exact gradient rounds to 0 in the format from depth {zero} " in txt
+
+
+def test_chain_hessian_eigenvalues_match_mpmath_diff():
+    doc = chain_hessian_document()
+    assert doc.verified
+    lam = [eq.rhs for eq in doc.equations()
+           if isinstance(eq, sympy.Equality) and eq.lhs == sympy.Symbol("lambda")][0]
+    ours = sorted(float(v) for v in lam)
+
+    def f(a, b, c):
+        s = lambda t: 1 / (1 + mpmath.exp(-t))  # noqa: E731
+        return s(c * s(b * a))
+
+    with mpmath.workdps(40):
+        h = [[float(mpmath.diff(f, (1, 1, 1), tuple(int(k == i) + int(k == j)
+                                                     for k in range(3))))
+              for j in range(3)] for i in range(3)]
+    theirs = sorted(np.linalg.eigvalsh(np.array(h)))
+    # float64 eigensolver on a 40-digit matrix: ~1e-15 relative to the largest eigenvalue
+    assert np.allclose(ours, theirs, rtol=1e-12, atol=1e-14)
+    assert "indefinite" in doc.render("text")
+
+
+def test_standard_names_and_errors():
+    assert parse_names(None) == list(STANDARD)
+    assert parse_names("chain-hessian,gradient") == ["gradient", "chain-hessian"]
+    with pytest.raises(SymgradError, match="unknown derivation 'nope'.*gradient"):
+        parse_names("gradient,nope")
+    with pytest.raises(SymgradError, match="no derivation"):
+        parse_names(" , ")
+
+
+def test_chain_hessian_rejects_bad_input():
+    with pytest.raises(SymgradError, match="limited to depth 4"):
+        chain_hessian_document(depth=6)
+    with pytest.raises(SymgradError, match="2 weights given"):
+        chain_hessian_document(depth=3, point=(Fraction(1), Fraction(2)))

@@ -1,0 +1,121 @@
+"""Stable log-space evaluation against a separate high-precision computation (mpmath)."""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import mpmath
+import numpy as np
+import pytest
+
+from symgrad.backends import numpy_backend as nb
+from symgrad.chain import Chain
+from symgrad.precision import log10_gradient, log10_prefix_gradient
+from symgrad.precision.logspace import log_abs_activation, log_abs_derivative
+from symgrad.weights import parse_weights
+
+EPS = float(np.finfo(np.float64).eps)
+
+
+# The textbook formulas, evaluated naively at 1000 digits: enough that 1 + e^-900 and
+# 1 - tanh(800)^2 do not cancel to 0 (every reference is also checked to be finite).
+HIGH = 1000
+
+
+def _act(name, t):
+    with mpmath.workdps(HIGH):
+        if name == "sigmoid":
+            return 1 / (1 + mpmath.exp(-t))
+        if name == "tanh":
+            return mpmath.tanh(t)
+        return mpmath.log(1 + mpmath.exp(t))
+
+
+def _dact(name, t):
+    with mpmath.workdps(HIGH):
+        if name == "sigmoid":
+            s = 1 / (1 + mpmath.exp(-t))
+            return s * (1 - s)
+        if name == "tanh":
+            return 1 - mpmath.tanh(t) ** 2
+        return 1 / (1 + mpmath.exp(-t))
+
+
+def _true_log10(chain, weights, biases=None, x=None, dps=50):
+    """log10|dF/dw_k| for all k: explicit product in mpmath (no underflow in mpf)."""
+    with mpmath.workdps(dps):
+        w = [mpmath.mpf(v.numerator) / v.denominator for v in weights]
+        b = [mpmath.mpf(v.numerator) / v.denominator for v in biases] if biases else None
+        o = [mpmath.mpf(1) if x is None else mpmath.mpf(x.numerator) / x.denominator]
+        d = []
+        for i in range(chain.depth):
+            z = w[i] * o[-1] + (b[i] if b else 0)
+            seed = i == 0 and chain.form == "seed"
+            o.append(z if seed else _act(chain.activation, z))
+            d.append(mpmath.mpf(1) if seed else _dact(chain.activation, z))
+        out, tail = [], mpmath.mpf(1)
+        for k in range(chain.depth - 1, -1, -1):
+            out.append(mpmath.log10(abs(o[k] * d[k] * tail)))
+            assert mpmath.isfinite(out[-1])
+            tail *= w[k] * d[k]
+        return out[::-1]
+
+
+def test_all_ones_depth_1000_where_the_product_underflows():
+    depth = 1000
+    chain, weights = Chain(depth), [Fraction(1)] * depth
+    logs = log10_gradient(chain, weights)
+    true = _true_log10(chain, weights)
+    direct = nb.evaluate(chain, weights, "float64").grad_w
+    zero_depths = [k for k, v in enumerate(direct) if v == 0]
+    assert len(zero_depths) > 400  # the direct product is 0 for the first ~500 weights
+    for k in range(depth):
+        # each term has relative error ~eps and the sums are compensated: the result is
+        # within a few eps of |log10| (relative); 16 eps leaves room for the log10 scaling
+        assert abs(logs[k] - true[k]) <= 16 * EPS * abs(true[k]) + 4 * EPS
+
+
+@pytest.mark.parametrize(("chain", "wspec", "bspec", "x"), [
+    (Chain(60, activation="tanh"), "normal:0,2,seed=1", None, None),
+    (Chain(40, activation="softplus", form="general", bias=True), "uniform:-2,2,seed=2",
+     "normal:0,3,seed=4", Fraction(1, 2)),
+    (Chain(50, form="general", bias=True), "normal:0,4,seed=5", "normal:-30,5,seed=6",
+     Fraction(3)),
+])
+def test_other_activations_and_forms(chain, wspec, bspec, x):
+    weights = parse_weights(wspec, chain.depth)
+    biases = parse_weights(bspec, chain.depth) if bspec else None
+    logs = log10_gradient(chain, weights, biases=biases, x=x)
+    true = _true_log10(chain, weights, biases, x)
+    for lv, tv in zip(logs, true, strict=True):
+        # terms of both signs (log|w| > 0 or < 0) may cancel: bound the error by the size
+        # of the terms (at most ~|log10| + 200 here) times a few eps; 1e-12 absolute is ample
+        assert abs(lv - tv) <= 1e-12 * max(1.0, abs(tv))
+
+
+def test_prefix_equals_per_depth_logspace():
+    weights = parse_weights("normal:0,1,seed=8", 70)
+    prefix = log10_prefix_gradient(weights)
+    for n in (1, 2, 5, 33, 70):
+        assert prefix[n - 1] == pytest.approx(log10_gradient(Chain(n), weights[:n])[0],
+                                              rel=64 * EPS, abs=64 * EPS)
+
+
+def test_exact_zero_gives_minus_infinity():
+    weights = [Fraction(1), Fraction(0), Fraction(2)]
+    assert log10_gradient(Chain(3), weights)[0] == -math.inf
+    assert log10_prefix_gradient(weights)[2] == -math.inf
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "tanh", "softplus"])
+@pytest.mark.parametrize("t", [-900.0, -40.0, -1.5, 1e-3, 0.7, 35.0, 800.0])
+def test_log_terms_never_overflow(name, t):
+    with mpmath.workdps(HIGH):
+        ta = mpmath.mpf(t)
+        want_act = mpmath.log(abs(_act(name, ta)))
+        want_der = mpmath.log(abs(_dact(name, ta)))
+    assert mpmath.isfinite(want_act) and mpmath.isfinite(want_der)
+    # absolute error of a few eps times the magnitude (float64 evaluation of each term)
+    assert abs(log_abs_activation(name, t) - want_act) <= 8 * EPS * max(1.0, abs(want_act))
+    assert abs(log_abs_derivative(name, t) - want_der) <= 8 * EPS * max(1.0, abs(want_der))

@@ -1,0 +1,146 @@
+"""PyTorch backend: the framework's own autodiff against independent mpmath computations."""
+
+from __future__ import annotations
+
+import sys
+from fractions import Fraction
+
+import mpmath
+import numpy as np
+import pytest
+
+from symgrad.backends import torch_backend as tb
+from symgrad.chain import Chain
+from symgrad.errors import MissingExtraError, SymgradError
+from tests._require import require_module
+
+MP_ACT = {
+    "sigmoid": lambda t: 1 / (1 + mpmath.exp(-t)),
+    "tanh": mpmath.tanh,
+    "softplus": lambda t: mpmath.log(1 + mpmath.exp(t)),
+}
+
+
+def mp_forward(ws, act="sigmoid", x=None, bs=None):
+    """Hand-written forward pass of the text's chain (independent of symgrad)."""
+    f = MP_ACT[act]
+    if x is None:
+        o = ws[0]
+        for w in ws[1:]:
+            o = f(w * o)
+        return o
+    o = x
+    for i, w in enumerate(ws):
+        o = f(w * o + (bs[i] if bs else 0))
+    return o
+
+
+def mp_grad(ws, act="sigmoid"):
+    with mpmath.workdps(40):
+        ws = [mpmath.mpf(w) for w in ws]
+        return [mpmath.diff(lambda t, k=k: mp_forward([*ws[:k], t, *ws[k + 1:]], act), ws[k])
+                for k in range(len(ws))]
+
+
+def test_missing_torch_raises_install_hint(monkeypatch):
+    monkeypatch.setitem(sys.modules, "torch", None)
+    assert not tb.available()
+    with pytest.raises(MissingExtraError, match=r"pip install 'symgrad\[torch\]'"):
+        tb.gradient(Chain(2), [Fraction(1)] * 2)
+
+
+@pytest.mark.parametrize("act", ["sigmoid", "tanh", "softplus"])
+def test_float64_gradient_matches_mpmath_diff(act):
+    require_module("torch")
+    ws = [Fraction(1, 2), Fraction(-3, 4), Fraction(5, 4), Fraction(2)]
+    r = tb.gradient(Chain(4, activation=act), ws, "float64")
+    ref = mp_grad([float(w) for w in ws], act)
+    # 4 layers, a few roundings each: 1e-13 relative is ~450 ulp of slack, far above 4*5 eps
+    for g, t in zip(r.grad_w, ref):
+        assert abs(g - float(t)) <= 1e-13 * abs(float(t))
+    assert abs(r.value - float(mp_forward([mpmath.mpf(float(w)) for w in ws], act))) < 1e-15
+
+
+def test_depth_one_gradient_is_one():
+    require_module("torch")
+    r = tb.gradient(Chain(1), [Fraction(3)], "float32")
+    assert r.grad_w.tolist() == [1.0]  # F = w1: dF/dw1 = 1 exactly, no rounding involved
+    assert r.value == 3.0
+
+
+def test_general_form_with_bias_and_input():
+    require_module("torch")
+    chain = Chain(2, activation="tanh", form="general", bias=True)
+    ws, bs, x = [Fraction(1, 2), Fraction(3, 2)], [Fraction(1, 4), Fraction(-1, 2)], Fraction(2)
+    r = tb.gradient(chain, ws, "float64", biases=bs, x=x)
+    with mpmath.workdps(40):
+        w = [mpmath.mpf(float(v)) for v in ws]
+        b = [mpmath.mpf(float(v)) for v in bs]
+        dx = mpmath.diff(lambda t: mp_forward(w, "tanh", x=t, bs=b), 2)
+        db1 = mpmath.diff(lambda t: mp_forward(w, "tanh", x=2, bs=[t, b[1]]), b[0])
+    assert abs(r.grad_x - float(dx)) <= 1e-14 * abs(float(dx))  # 2 layers: few ulps
+    assert abs(r.grad_b[0] - float(db1)) <= 1e-14 * abs(float(db1))
+    assert r.x == Fraction(2)
+
+
+def test_hessian_matches_mpmath_mixed_partials():
+    require_module("torch")
+    ws = [Fraction(1, 2), Fraction(-1), Fraction(3, 2)]
+    h, used = tb.hessian(Chain(3), ws, "float64")
+    with mpmath.workdps(40):
+        w = [mpmath.mpf(float(v)) for v in used]
+        for i in range(3):
+            for j in range(3):
+                order = [0, 0, 0]
+                order[i] += 1
+                order[j] += 1
+                t = float(mpmath.diff(lambda a, b, c: mp_forward([a, b, c]), w, tuple(order)))
+                # entries are O(0.1); 1e-14 absolute is ~100 ulp at that size
+                assert abs(h[i, j] - t) <= 1e-14
+
+
+@pytest.mark.parametrize("fmt", ["float32", "float16", "bfloat16"])
+def test_low_precision_formats_round_weights(fmt):
+    require_module("torch")
+    r = tb.gradient(Chain(3), [Fraction(1, 3)] * 3, fmt)
+    assert r.format == fmt
+    # the weight 1/3 is rounded to the format; it is no longer exactly 1/3
+    assert r.weights[0] != Fraction(1, 3)
+    assert abs(r.weights[0] - Fraction(1, 3)) <= Fraction(1, 3) * Fraction(1, 2**7)
+
+
+def test_deep_chain_runs_and_matches_forward():
+    require_module("torch")
+    L = 3000
+    ws = [Fraction(1, 2)] * L
+    r = tb.gradient(Chain(L), ws, "float64")
+    with mpmath.workdps(30):
+        ref = mp_forward([mpmath.mpf(0.5)] * L)
+    # F is a fixed point iteration that contracts; the rounding error stays O(eps)
+    assert abs(r.value - float(ref)) <= 1e-14
+    assert r.grad_w.shape == (L,)
+
+
+def test_batch_gradient_matches_single():
+    require_module("torch")
+    rng = np.random.default_rng(3)
+    w = rng.normal(size=(4, 6))
+    out = tb.gradient_batch(Chain(6), w)
+    for row, g in zip(w, out):
+        single = tb.gradient(Chain(6), [Fraction(float(v)) for v in row], "float64")
+        # same program on the same inputs; vmap may reorder nothing here: allow 4 ulp
+        assert np.allclose(g, single.grad_w, rtol=4 * 2.0**-52, atol=0)
+
+
+def test_unknown_format_is_an_error():
+    require_module("torch")
+    with pytest.raises(SymgradError, match="unknown format"):
+        tb.gradient(Chain(2), [Fraction(1)] * 2, "float8")
+
+
+def test_flush_measurement_is_consistent_with_ieee():
+    require_module("torch")
+    for fmt in ("float32", "float16"):
+        m = tb.flushes_subnormals(fmt)
+        assert m["ieee"] > 0  # the IEEE result of tiny/2 is a nonzero subnormal
+        assert m["flushes"] == (m["result"] == 0.0)
