@@ -39,6 +39,7 @@ import numpy as np
 import sympy
 from sympy.calculus.util import continuous_domain
 
+from .activations import sigmoid, softplus
 from .errors import SymgradError
 from .parsing import parse_assignments, parse_relation
 from .verify.balls import ball_value
@@ -48,7 +49,7 @@ __all__ = ["PRECISIONS", "ClaimResult", "check_claim", "decide", "format_number"
 TRUE, FALSE, UNDECIDED = "TRUE", "FALSE", "UNDECIDED"
 PRECISIONS = (64, 256, 1024, 4096, 16384)
 _SAMPLES = (0, 1, -1, Fraction(1, 2), Fraction(-1, 2), 2, -2, 3, -3, Fraction(1, 10),
-            Fraction(-1, 10), 10, -10, 100, -100)
+            Fraction(-1, 10), 10, -10, 100, -100, 10**4, -(10**4), 10**8, -(10**8))
 _MAX_POINTS = 400
 
 
@@ -100,12 +101,17 @@ def _sci(text: str) -> str:
     return f"{mant}e{int(exp):+d}" if exp else mant
 
 
-def _safe_str(expr: sympy.Basic) -> str:
+def _shrunk(expr: sympy.Basic) -> sympy.Basic:
+    """``expr`` with numbers of more than 30 digits replaced by named placeholders
+    (their text would exceed Python's int-to-str limit, and nobody reads it)."""
     big = [a for a in expr.atoms(sympy.Rational) if max(_digits(int(a.p)), _digits(int(a.q))) > 30]
     if not big:
-        return str(expr)
-    sub = {a: sympy.Symbol(format_number(a, 6).split(" ")[0]) for a in big}
-    return str(expr.xreplace(sub))
+        return expr
+    return expr.xreplace({a: sympy.Symbol(format_number(a, 6).split(" ")[0]) for a in big})
+
+
+def _safe_str(expr: sympy.Basic) -> str:
+    return str(_shrunk(expr))
 
 
 def _ball_text(b) -> str:
@@ -124,11 +130,14 @@ class ClaimResult:
     evidence: str
     at: dict[str, str] = field(default_factory=dict)
     counterexample: dict[str, str] | None = None
+    relation: str = ""
+    latex: str = ""
 
     def to_json(self) -> dict[str, object]:
         return {"claim": self.claim, "verdict": self.verdict, "method": self.method,
                 "evidence": self.evidence, "at": self.at,
-                "counterexample": self.counterexample}
+                "counterexample": self.counterexample, "relation": self.relation,
+                "latex": self.latex}
 
     def __str__(self) -> str:
         at = f" at {', '.join(f'{k}={v}' for k, v in self.at.items())}" if self.at else ""
@@ -141,26 +150,37 @@ def _holds(rel_type, sign: int) -> bool:
             sympy.Le: sign <= 0, sympy.Gt: sign > 0, sympy.Ge: sign >= 0}[rel_type]
 
 
+def _to_exp(expr: sympy.Expr) -> sympy.Expr:
+    """sigmoid, softplus and tanh written with exp (and nothing else rewritten:
+    ``rewrite(exp)`` would also turn x**3 into exp(3 log x), valid only for x > 0)."""
+    return expr.replace(sigmoid, lambda a: 1 / (1 + sympy.exp(-a))).replace(
+        softplus, lambda a: sympy.log(1 + sympy.exp(a))).replace(
+        sympy.tanh, lambda a: (sympy.exp(2 * a) - 1) / (sympy.exp(2 * a) + 1))
+
+
 def _exact_zero(diff: sympy.Expr) -> bool:
     if sympy.expand(diff) == 0:
         return True
     try:
-        return sympy.simplify(diff.rewrite(sympy.exp)) == 0
+        return sympy.simplify(_to_exp(diff)) == 0
     except (TypeError, ValueError, NotImplementedError, RecursionError):
         return False
 
 
-def _constant_sign(diff: sympy.Expr) -> tuple[int | None, str, str]:
-    """(sign or None, method, evidence) of a constant expression."""
+def _constant_sign(diff: sympy.Expr, *, precisions=PRECISIONS,
+                   simplify: bool = True) -> tuple[int | None, str, str]:
+    """(sign or None, method, evidence) of a constant expression.
+
+    Exact rational first; then certified balls at rising precision, with an
+    exact-zero test by ``simplify`` once the first ball cannot decide the sign.
+    """
     d = sympy.nsimplify(diff) if diff.is_Float else diff
     if isinstance(d, sympy.Rational):
         num = format_number(d)
         return int(sympy.sign(d)), "exact", f"lhs - rhs = {num}" + (
             "" if "rounded" in num else " exactly")
-    if _exact_zero(d):
-        return 0, "exact", "lhs - rhs simplifies to 0 exactly"
     last = None
-    for prec in PRECISIONS:
+    for n, prec in enumerate(precisions):
         try:
             b = ball_value(d, prec)
         except (ValueError, ZeroDivisionError):
@@ -171,6 +191,8 @@ def _constant_sign(diff: sympy.Expr) -> tuple[int | None, str, str]:
         if b > 0 or b < 0:
             return (1 if b > 0 else -1), "certified ball", (
                 f"lhs - rhs in [{_ball_text(b)}] at {prec} bits (certified enclosure)")
+        if n == 0 and simplify and _exact_zero(d):
+            return 0, "exact", "lhs - rhs simplifies to 0 exactly"
     prec, b = last
     return None, "certified ball", (
         f"lhs - rhs in [{_ball_text(b)}] at {prec} bits still contains 0")
@@ -193,7 +215,7 @@ def _counterexample(rel, diff, symbols):
         sub = {s: sympy.Rational(v.numerator, v.denominator) for s, v in zip(symbols, point)}
         try:
             val = diff.xreplace(sub)
-            sign, _, ev = _constant_sign(val)
+            sign, _, ev = _constant_sign(val, precisions=PRECISIONS[:2], simplify=False)
         except SymgradError:
             continue
         if sign is not None and not _holds(type(rel), sign):
@@ -204,7 +226,7 @@ def _counterexample(rel, diff, symbols):
 
 def _sign_by_assumptions(expr: sympy.Expr) -> tuple[bool, bool]:
     """(nonnegative proved, positive proved) from SymPy's assumptions on a few forms."""
-    forms = [expr, expr.rewrite(sympy.exp)]
+    forms = [expr, _to_exp(expr)]
     try:
         forms.append(sympy.factor(sympy.simplify(forms[1])))
     except (TypeError, ValueError, NotImplementedError, RecursionError):
@@ -216,7 +238,7 @@ def _sign_by_assumptions(expr: sympy.Expr) -> tuple[bool, bool]:
 
 def _extrema(expr: sympy.Expr, t: sympy.Symbol):
     """(values at critical points, limits at +-oo) if the analysis is conclusive, else None."""
-    f = expr.rewrite(sympy.exp)
+    f = _to_exp(expr)
     if sympy.count_ops(f) > 80:
         return None
     df = sympy.diff(f, t)
@@ -229,6 +251,17 @@ def _extrema(expr: sympy.Expr, t: sympy.Symbol):
     values = [f.subs(t, c) for c in crit]
     limits = [sympy.limit(f, t, sympy.oo), sympy.limit(f, t, -sympy.oo)]
     return values, limits
+
+
+def _limit_sign(v: sympy.Expr) -> int | None:
+    """Sign of a limit value: +-oo count as signs, anything undetermined is None."""
+    if v is sympy.oo:
+        return 1
+    if v is sympy.S.NegativeInfinity:
+        return -1
+    if v.is_number and v.is_finite:
+        return _constant_sign(v)[0]
+    return None  # AccumBounds, nan, zoo, unevaluated Limit
 
 
 def _universal(rel, diff, symbols) -> tuple[str, str, str, dict | None]:
@@ -260,7 +293,12 @@ def _universal(rel, diff, symbols) -> tuple[str, str, str, dict | None]:
             if ext is not None:
                 vals, lims = ext
                 signs = [_constant_sign(v)[0] for v in vals]
-                lsigns = [(_constant_sign(v)[0] if v.is_finite else 1) for v in lims]
+                lsigns = [_limit_sign(v) for v in lims]
+                if any(sg is not None and sg < 0 for sg in lsigns):
+                    return FALSE, "extrema", (
+                        f"the difference tends to {[_safe_str(v) for v in lims]} at +oo and -oo "
+                        "(oriented so that the claim needs >= 0): it takes negative values "
+                        "for large |x|"), None
                 if None not in signs and None not in lsigns and all(s >= 0 for s in lsigns):
                     ok = all(s > 0 for s in signs) if strict else all(s >= 0 for s in signs)
                     if ok:
@@ -283,16 +321,18 @@ def decide(rel: sympy.Rel, assignments: dict | None = None, *, label: str | None
     assignments = dict(assignments or {})
     text = label or _safe_str(rel)
     at = {str(k): format_number(v) for k, v in assignments.items()}
+    rel_text, rel_latex = _safe_str(rel), sympy.latex(_shrunk(rel))
     lhs, rhs = rel.lhs.xreplace(assignments), rel.rhs.xreplace(assignments)
     diff = lhs - rhs
     symbols = sorted(diff.free_symbols, key=str)
     if not symbols:
         sign, method, ev = _constant_sign(diff)
         if sign is None:
-            return ClaimResult(text, UNDECIDED, method, ev, at)
-        return ClaimResult(text, TRUE if _holds(type(rel), sign) else FALSE, method, ev, at)
+            return ClaimResult(text, UNDECIDED, method, ev, at, None, rel_text, rel_latex)
+        return ClaimResult(text, TRUE if _holds(type(rel), sign) else FALSE, method, ev, at,
+                           None, rel_text, rel_latex)
     verdict, method, ev, ce = _universal(rel, diff, symbols)
-    return ClaimResult(text, verdict, method, ev, at, ce)
+    return ClaimResult(text, verdict, method, ev, at, ce, rel_text, rel_latex)
 
 
 def check_claim(claim: str, at: str | None = None) -> ClaimResult:

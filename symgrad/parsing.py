@@ -29,8 +29,8 @@ user's text.
 x**2 - 3*x*y + 3/2
 >>> parse_expression("max(0, 2.5e-3*x)")
 Max(0, x/400)
->>> parse_relation("sigmoid(0) <= 1/2")
-sigmoid(0) <= 1/2
+>>> parse_relation("sigmoid(x) <= 1")
+sigmoid(x) <= 1
 >>> parse_assignments("x=1.5, y=-2")
 {x: 3/2, y: -2}
 """
@@ -406,7 +406,7 @@ def parse_expression(text: str, *, variables: Sequence[str] | None = None) -> sy
     symbols (:func:`make_symbol`).
 
     >>> parse_expression("relu(x) + abs(y)", variables=["x", "y"])
-    Max(0, x) + Abs(y)
+    Abs(y) + Max(0, x)
     """
     source = _precheck(text)
     tree = _parse_tree(source)

@@ -2,8 +2,9 @@
 
 :func:`assert_chain_gradient_close` checks a framework's gradient of the
 chain against certified values under symgrad's tolerance model
-(:mod:`symgrad.verify.tolerance`: tol = 4 (L + 1) eps of the format, an
-underflow is never agreement).  :func:`reference_vectors` and
+(:mod:`symgrad.verify.tolerance`: tol = 4 (1 + sum_i a(z_i)) eps of the
+format, about 4 (L + 1) eps for well-conditioned layers; an underflow is
+never agreement).  :func:`reference_vectors` and
 :func:`export_reference_vectors` produce JSON test vectors (weights, depth,
 activation, certified F and gradient as decimal strings) to check any
 implementation without installing symgrad there.
@@ -16,7 +17,7 @@ The truth is computed at the weights *rounded to the format under test*
 >>> assert_chain_gradient_close([g, g], depth=2, weights=[1.0, 1.0])
 >>> vec = reference_vectors([{"depth": 2, "weights": "1"}])[0]
 >>> vec["gradient"][0]["value"]
-'1.96611933241481852e-1'
+'1.96611933241481853e-1'
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from .backends.flint_backend import arb_to_mpf, certified_values
 from .chain import Chain
 from .errors import SymgradError
 from .output import dumps_json, write_atomic
-from .verify.tolerance import compare_value, format_info, tolerance
+from .verify.tolerance import chain_tolerance, compare_value, format_info
 from .weights import parse_number, parse_weights
 
 __all__ = ["assert_chain_gradient_close", "export_reference_vectors", "reference_vectors"]
@@ -76,7 +77,7 @@ def assert_chain_gradient_close(framework_grad: Sequence[float], depth: int,
                            f"{len(weights)} and {len(grads)}")
     w = _exact(weights, dtype)
     cert = certified_values(chain, w, digits=20)
-    tol = tolerance(dtype, depth)
+    tol = chain_tolerance(dtype, chain, w)
     bad = []
     for k, (g, ball) in enumerate(zip(grads, cert.grad_w), 1):
         c = compare_value(g, arb_to_mpf(ball.arb.mid()), dtype, tol)

@@ -38,17 +38,44 @@ def test_format_info_is_finfo(name):
     assert info.ulp(info.minexp) == Fraction(float(fi.smallest_subnormal))
 
 
-@pytest.mark.parametrize("name", nb.FORMATS)
-def test_round_to_format_matches_the_dtype_conversion(name):
-    # numpy / ml_dtypes convert a float64 with correct rounding; compare on random doubles
-    rng = random.Random(4)
+UINT = {"float64": np.uint64, "float32": np.uint32, "float16": np.uint16,
+        "bfloat16": np.uint16}
+
+
+def _nearest_by_search(v: Fraction, name: str) -> float:
+    """Correct rounding by brute force: the dtype's value nearest to v among the bit
+    patterns next to float(v) (the format's own neighbours, stepped in its bits)."""
     dtype = DTYPES[name]
-    for _ in range(3000):
-        f = rng.uniform(-1, 1) * 2.0 ** rng.randint(-160, 140)
-        with np.errstate(all="ignore"):
-            expected = float(dtype(f))
-        got = float(nb.round_to_format(Fraction(f), name))
-        assert got == expected or (math.isnan(got) and math.isnan(expected))
+    with np.errstate(all="ignore"):
+        start = np.array([float(v)], dtype=dtype).view(UINT[name])[0]
+    best = None
+    for delta in (-2, -1, 0, 1, 2):
+        if int(start) + delta < 0:
+            continue
+        bits = np.array([int(start) + delta], dtype=UINT[name])
+        c = float(bits.view(dtype)[0])
+        if not math.isfinite(c):
+            continue
+        d = abs(Fraction(c) - v)
+        if best is None or d < best[0]:
+            best = (d, c)
+    return best[1]
+
+
+@pytest.mark.parametrize("name", nb.FORMATS)
+def test_round_to_format_is_correct_rounding(name):
+    fi = finfo(name)
+    rng = random.Random(4)
+    lo, hi = int(fi.minexp) - int(fi.nmant) - 2, int(fi.maxexp) - 2
+    for _ in range(1500):
+        # non-dyadic and long dyadic rationals: the exact (not float64) path
+        e = rng.randint(lo, hi)
+        v = Fraction(rng.randint(1, 10**30), rng.randint(1, 10**30)) * Fraction(2) ** e
+        v = v if rng.random() < 0.5 else -v
+        got = float(nb.round_to_format(v, name))
+        if abs(v) > Fraction(float(fi.max)):
+            continue  # beyond max: checked in test_classify_uses_the_format_limits
+        assert got == _nearest_by_search(v, name), (v, name)
 
 
 def test_round_to_format_has_no_double_rounding():
@@ -185,3 +212,16 @@ def test_cli_formats_bad_input(argv, capsys):
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert err.startswith("symgrad: error:") and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("module", [
+    "symgrad.backends.flint_backend", "symgrad.backends.numpy_backend", "symgrad.precision",
+    "symgrad.precision._common", "symgrad.precision.formats", "symgrad.precision.logspace",
+    "symgrad.precision.scan", "symgrad.precision.small_gradient",
+])
+def test_docstring_examples(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module))
+    assert result.attempted > 0 and result.failed == 0

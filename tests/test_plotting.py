@@ -81,3 +81,13 @@ def test_cli_plot(tmp_path, capsys):
     assert main(["scan", "--max-depth", "60", "--weights", "1", "--plot", str(bad)]) == 2
     assert capsys.readouterr().err.count("\n") == 1
     assert not bad.exists()
+
+
+def test_docstring_example():
+    require_module("matplotlib", install="pip install 'symgrad[plot]'")
+    import doctest
+
+    import symgrad.plotting
+
+    result = doctest.testmod(symgrad.plotting)
+    assert result.attempted > 0 and result.failed == 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 from decimal import Decimal
@@ -21,8 +22,9 @@ import pytest
 import sympy
 
 from symgrad.activations import sigmoid
+from symgrad.errors import SymgradError
 from symgrad.progress import progress_enabled, task_progress, track
-from symgrad.report.build import MARKER, ReportOptions, build_report
+from symgrad.report import MARKER, ReportOptions, build_report
 from symgrad.report.mathml import to_mathml
 
 SMALL = ["--depth", "5", "--scan-depth", "60", "--backends", "none", "--quiet"]
@@ -38,28 +40,8 @@ def run_report(*args: str, env: dict | None = None, prelude: str = "",
                           text=True, env=full_env, cwd=cwd, timeout=300, check=False)
 
 
-@pytest.fixture(scope="module")
-def default_report(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("default") / "symgrad-report"
-    proc = run_report("--out", str(out))
-    assert proc.returncode == 0, proc.stderr
-    assert "wrote" in proc.stdout
-    return out
-
-
-# -- the default report ----------------------------------------------------------------
-
-
-def test_default_report_files(default_report):
-    names = {p.name for p in default_report.iterdir()}
-    assert {"index.html", "report.tex", "reference.json", MARKER} <= names
-    assert not [n for n in names if n.endswith(".tmp")]
-    marker = json.loads((default_report / MARKER).read_text())
-    assert set(marker["files"]) == names - {MARKER}
-
-
 def _sigmoid_chain_gradient(depth: int, dps: int = 60):
-    """dF/dw_1 of the seed chain with all weights 1, by a hand-written loop (not symgrad)."""
+    """F and dF/dw_1 of the seed chain with all weights 1, by a hand-written loop (not symgrad)."""
     with mpmath.workdps(dps):
         o, grad = mpmath.mpf(1), mpmath.mpf(1)
         for _ in range(2, depth + 1):
@@ -69,40 +51,61 @@ def _sigmoid_chain_gradient(depth: int, dps: int = 60):
         return o, grad
 
 
-def test_default_reference_json_against_independent_loop(default_report):
-    doc = json.loads((default_report / "reference.json").read_text())
+class _Collector(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.attrs: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.attrs.append((tag, dict(attrs)))
+
+
+def _check_files(out: Path) -> None:
+    names = {p.name for p in out.iterdir()}
+    assert {"index.html", "report.tex", "reference.json", "scan.json", MARKER} <= names
+    assert not [n for n in names if n.endswith(".tmp")]
+    marker = json.loads((out / MARKER).read_text())
+    assert set(marker["files"]) == names - {MARKER}
+    tex = (out / "report.tex").read_text(encoding="utf-8")
+    assert "\\documentclass" in tex and "\\end{document}" in tex
+
+
+def _check_reference_json(out: Path) -> None:
+    doc = json.loads((out / "reference.json").read_text())
     assert doc["schema"] == "symgrad.reference/1"
     assert doc["chain"] == {"depth": 40, "activation": "sigmoid", "form": "seed", "bias": False}
     values = {row["name"]: row for row in doc["values"]}
     assert len(values) == 41  # F and dF/dw_1..dF/dw_40
     o, grad = _sigmoid_chain_gradient(40)
     for name, truth in (("F", o), ("dF/dw1", grad)):
+        assert isinstance(values[name]["value"], str)
         with mpmath.workdps(60):
             got = mpmath.mpf(values[name]["value"])
             # 30 significant digits are claimed: the error is below 1e-29 relative
             assert abs(got - truth) <= mpmath.mpf("1e-29") * abs(truth), name
-        assert isinstance(values[name]["value"], str)
     # dF/dw1 of depth 40 with weights 1 is about 0.2247**39 ~ 4e-26 (far below float eps)
     assert 1e-27 < float(values["dF/dw1"]["value"]) < 1e-24
 
 
-class _Collector(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.tags: list[str] = []
-        self.attrs: list[tuple[str, dict]] = []
+def _check_scan_json(out: Path) -> None:
+    doc = json.loads((out / "scan.json").read_text())
+    assert doc["max_depth"] == "1100" and doc["lr"] == "1e-1" and doc["weights"] == "1"
+    f64 = next(f for f in doc["formats"] if f["format"] == "float64")
+    # independent: the exact update 1 - 0.1*g is lost in float64 once 0.1*g < 2**-54
+    # (half an ulp of 1 from below), and g underflows once below 2**-1075 (half the
+    # smallest subnormal); g(L) = prod of sigma' from the hand-written loop
+    lost = next(n for n in range(2, 200) if _sigmoid_chain_gradient(n, 40)[1] / 10 < 2.0**-54)
+    assert f64["first_depth"]["lost_update_true"] == str(lost)
+    assert 20 <= lost <= 30  # "near 25"
+    assert 450 <= int(f64["first_depth"]["zero"]) <= 550  # "near 500"
 
-    def handle_starttag(self, tag, attrs):
-        self.tags.append(tag)
-        self.attrs.append((tag, dict(attrs)))
 
-
-def test_default_page_is_self_contained(default_report):
-    text = (default_report / "index.html").read_text(encoding="utf-8")
+def _check_page(out: Path) -> None:
+    text = (out / "index.html").read_text(encoding="utf-8")
     parser = _Collector()
     parser.feed(text)
-    tags = set(parser.tags)
-    assert {"math", "table", "style"} <= tags
+    tags = {t for t, _ in parser.attrs}
+    assert {"math", "table", "style", "svg"} <= tags
     assert "script" not in tags and "link" not in tags and "img" not in tags
     for tag, attrs in parser.attrs:
         for key in ("src", "href"):
@@ -110,26 +113,31 @@ def test_default_page_is_self_contained(default_report):
             assert value is None or value.startswith("#"), (tag, key, value)
         if tag == "math":
             assert attrs.get("xmlns") == "http://www.w3.org/1998/Math/MathML"
-    for section in ("derivation", "verification", "reference"):
+    for section in ("derivation", "verification", "reference", "formats", "scan"):
         assert f'id="{section}"' in text
+    checks = text[text.index('id="verification"'):text.index('id="claims"')]
+    assert 'class="badge bad"' not in checks  # no check of the derivation fails
+    assert checks.count('<span class="badge ok">holds</span>') >= 6
+    claims = text[text.index('id="claims"'):text.index('id="reference"')]
+    # the text's claims: sigma, sigma' in [0, 1] hold; its f_c'(p) = 10^-99 does not, since
+    # d/dx max(0, c x) = c = 10^-90 for x > 0 (the only FALSE verdict on the page)
+    assert claims.count('<span class="badge ok">true</span>') == 5
+    assert text.count('class="badge bad"') == 1
+    assert "1e-90 == 1e-99" in claims and '<span class="badge bad">false</span>' in claims
 
 
-def test_default_verification_has_no_failure(default_report):
-    text = (default_report / "index.html").read_text(encoding="utf-8")
-    assert 'class="badge bad"' not in text
-    assert text.count('<span class="badge ok">holds</span>') >= 5
-
-
-def test_report_tex_is_a_document(default_report):
-    tex = (default_report / "report.tex").read_text(encoding="utf-8")
-    assert "\\documentclass" in tex and "\\end{document}" in tex
-
-
-def test_report_pdf_when_pdflatex_present(default_report):
-    from tests._require import require_executable
-
-    require_executable("pdflatex", install="apt-get install texlive-latex-recommended")
-    assert (default_report / "report.pdf").read_bytes().startswith(b"%PDF-")
+def test_default_report(tmp_path):
+    """One run of the built-in default, checked against independent computations."""
+    out = tmp_path / "symgrad-report"
+    proc = run_report("--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("wrote ")
+    _check_files(out)
+    _check_reference_json(out)
+    _check_scan_json(out)
+    _check_page(out)
+    if shutil.which("pdflatex"):
+        assert (out / "report.pdf").read_bytes().startswith(b"%PDF-")
 
 
 # -- determinism, reruns, folders --------------------------------------------------------
@@ -140,39 +148,52 @@ def test_same_input_gives_identical_bytes(tmp_path):
     assert run_report("--out", str(a), *SMALL).returncode == 0
     assert run_report("--out", str(b), *SMALL).returncode == 0
     for f in sorted(a.iterdir()):
-        assert f.read_bytes() == (b / f.name).read_bytes(), f.name
+        x, y = f.read_bytes(), (b / f.name).read_bytes()
+        at = next((i for i, (u, v) in enumerate(zip(x, y)) if u != v), min(len(x), len(y)))
+        assert x == y, (f.name, x[max(0, at - 200):at + 60], y[max(0, at - 200):at + 60])
+
+
+def _tiny_report():
+    """A report of one cheap section: enough for the folder logic."""
+    return build_report(ReportOptions(depth=2, backends=()), steps=("derivation",))
 
 
 def test_existing_foreign_folder_refused_unless_force(tmp_path):
     out = tmp_path / "mine"
     out.mkdir()
     (out / "notes.txt").write_text("keep me")
-    proc = run_report("--out", str(out), *SMALL)
+    proc = run_report("--out", str(out), *SMALL)  # refused before any work
     assert proc.returncode == 2
     assert proc.stderr.count("\n") == 1 and "--force" in proc.stderr
     assert sorted(p.name for p in out.iterdir()) == ["notes.txt"]
-    proc = run_report("--out", str(out), "--force", *SMALL)
-    assert proc.returncode == 0, proc.stderr
+    rep = _tiny_report()
+    with pytest.raises(SymgradError, match="not a previous symgrad report"):
+        rep.write(out)
+    rep.write(out, force=True)
     assert (out / "notes.txt").read_text() == "keep me"
-    assert (out / "index.html").is_file()
+    assert (out / "index.html").is_file() and (out / MARKER).is_file()
 
 
 def test_previous_report_is_overwritten_and_stale_files_removed(tmp_path):
     out = tmp_path / "rep"
-    assert run_report("--out", str(out), *SMALL).returncode == 0
+    rep = _tiny_report()
+    rep.write(out)
     marker = json.loads((out / MARKER).read_text())
-    marker["files"].append("old-plot.svg")  # pretend an earlier report wrote it
+    marker["files"] += ["old-plot.svg", "../outside.txt"]  # as if an earlier report wrote them
     (out / MARKER).write_text(json.dumps(marker))
     (out / "old-plot.svg").write_text("<svg/>")
+    (tmp_path / "outside.txt").write_text("never touched")
     (out / "mine.txt").write_text("not listed: kept")
-    assert run_report("--out", str(out), *SMALL).returncode == 0
+    (out / "index.html").write_text("old")
+    rep.write(out)  # a previous report: no --force needed
     assert not (out / "old-plot.svg").exists()
-    assert (out / "mine.txt").exists()
+    assert (out / "mine.txt").exists() and (tmp_path / "outside.txt").exists()
+    assert (out / "index.html").read_text(encoding="utf-8") == rep.files["index.html"]
 
 
 def test_empty_existing_folder_is_accepted(tmp_path):
-    proc = run_report("--out", str(tmp_path), *SMALL)
-    assert proc.returncode == 0, proc.stderr
+    _tiny_report().write(tmp_path)
+    assert (tmp_path / "index.html").is_file()
 
 
 @pytest.mark.parametrize(
@@ -214,43 +235,63 @@ def test_out_is_a_file_or_below_a_file(tmp_path, capsys):
     assert f.read_text() == "x"
 
 
-@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0,
-                    reason="root can write into read-only folders")
-def test_unwritable_folder(tmp_path):
-    ro = tmp_path / "ro"
-    ro.mkdir()
-    ro.chmod(0o500)
-    try:
-        proc = run_report("--out", str(ro / "rep"), *SMALL)
-    finally:
-        ro.chmod(0o700)
-    assert proc.returncode == 2 and "symgrad: error:" in proc.stderr
+def test_unwritable_folder(tmp_path, capsys):
+    """A folder that cannot be written: one-line error, nothing half-written."""
+    from symgrad.cli import main
+
+    targets = []
+    if sys.platform.startswith("linux") and Path("/proc/self").is_dir():
+        targets.append(Path("/proc/symgrad-report-test"))  # not writable, even for root
+    if hasattr(os, "geteuid") and os.geteuid() != 0:
+        ro = tmp_path / "ro"
+        ro.mkdir()
+        ro.chmod(0o500)
+        targets.append(ro / "rep")
+    if not targets:
+        pytest.skip("no unwritable location on this system")
+    for out in targets:
+        assert main(["report", "--out", str(out), *SMALL]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("symgrad: error: cannot") and err.count("\n") == 1, err
+        assert not out.exists()
+
+
+def test_open_uses_the_browser_but_never_in_ci(tmp_path, monkeypatch, capsys):
+    import webbrowser
+
+    import symgrad.cli.cmd_report as cmd
+    from symgrad.cli import main
+
+    opened: list[str] = []
+    monkeypatch.setattr(webbrowser, "open", opened.append)
+    monkeypatch.setattr(cmd, "build_report", lambda *a, **k: _tiny_report())
+    monkeypatch.delenv("CI", raising=False)
+    assert main(["report", "--out", str(tmp_path / "a"), "--open", "--quiet"]) == 0
+    assert opened == [(tmp_path / "a" / "index.html").resolve().as_uri()]
+    monkeypatch.setenv("CI", "true")
+    assert main(["report", "--out", str(tmp_path / "b"), "--open", "--quiet"]) == 0
+    assert len(opened) == 1 and "--open ignored in CI" in capsys.readouterr().err
 
 
 # -- missing extras degrade honestly -------------------------------------------------------
 
 
-def test_missing_matplotlib_jax_torch_are_named_with_the_fix(tmp_path):
+def test_missing_extras_and_latex_are_named_with_the_fix(tmp_path):
+    """matplotlib, jax, torch made unimportable and no pdflatex on PATH: the rest is written."""
     out = tmp_path / "rep"
     block = "import sys\nfor m in ('matplotlib', 'jax', 'torch'):\n    sys.modules[m] = None"
     proc = run_report("--out", str(out), "--depth", "5", "--scan-depth", "60", "--quiet",
-                      prelude=block)
+                      prelude=block, env={"PATH": str(tmp_path / "empty")})
     assert proc.returncode == 0, proc.stderr
     page = (out / "index.html").read_text(encoding="utf-8")
     assert "Left out of this report" in page
     for extra in ("plot", "jax", "torch"):
         assert f"pip install &#x27;symgrad[{extra}]&#x27;" in page, extra
+    assert "no LaTeX engine" in page
     names = {p.name for p in out.iterdir()}
-    assert {"index.html", "reference.json", "report.tex"} <= names
-    assert not any(n.endswith((".png", ".svg")) for n in names)
-
-
-def test_missing_latex_engine_still_writes_tex(tmp_path):
-    out = tmp_path / "rep"
-    proc = run_report("--out", str(out), *SMALL, env={"PATH": str(tmp_path / "empty")})
-    assert proc.returncode == 0, proc.stderr
-    assert (out / "report.tex").is_file() and not (out / "report.pdf").exists()
-    assert "no LaTeX engine" in (out / "index.html").read_text(encoding="utf-8")
+    assert {"index.html", "reference.json", "scan.json", "report.tex"} <= names
+    assert not any(n.endswith((".png", ".svg", ".pdf")) for n in names)
+    assert 'id="verification"' in page and 'id="scan"' in page  # the tables are still there
 
 
 # -- interrupts ------------------------------------------------------------------------
@@ -259,7 +300,8 @@ def test_missing_latex_engine_still_writes_tex(tmp_path):
 def test_interrupt_while_writing_leaves_no_partial_file(tmp_path, monkeypatch):
     import symgrad.output as output
 
-    rep = build_report(ReportOptions(depth=4, scan_depth=40, backends=()))
+    rep = build_report(ReportOptions(depth=4, scan_depth=40, backends=()),
+                       steps=("derivation", "reference", "scan"))
     expected = rep.files
     real_replace = output.os.replace
     calls = {"n": 0}
@@ -288,12 +330,14 @@ def test_sigint_exits_130_without_partial_files(tmp_path):
     import time
 
     out = tmp_path / "rep"
-    code = "import sys\nfrom symgrad.cli import main\nsys.exit(main(sys.argv[1:]))"
+    code = ("import sys\nfrom symgrad.cli import main\nimport symgrad.report.sections\n"
+            "print('ready', file=sys.stderr, flush=True)\nsys.exit(main(sys.argv[1:]))")
     env = {k: v for k, v in os.environ.items() if k != "CI"}
     proc = subprocess.Popen([sys.executable, "-c", code, "report", "--out", str(out),
                              "--depth", "2000", "--quiet"], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(4)  # well inside the work (imports and the derivation take longer)
+    assert proc.stderr.readline() == "ready\n"  # imports done, the report is starting
+    time.sleep(1)  # inside the work: the depth-2000 checks take several seconds
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
@@ -360,3 +404,23 @@ def test_decimal_helpers_are_exact():
     assert decimal(sympy.Rational(1, 4) ** 39, 6) == "3.30872e-24"  # 4**-39 = 3.308722...e-24
     assert short("4.380479830262e-26") == "4.38048e-26"
     assert Fraction(Decimal(decimal(sympy.Rational(2, 3), 5))) == Fraction(66667, 100000)
+
+
+def test_certified_checks_can_fail():
+    """A wrong reference digit and a wrong bound are caught (the checks are not vacuous)."""
+    import dataclasses
+
+    from symgrad.chain import Chain
+    from symgrad.report.model import Context
+    from symgrad.report.verification import certified_rows
+
+    ctx = Context(ReportOptions(depth=10, backends=()), Chain(10), (Fraction(1),) * 10)
+    good = ctx.reference
+    ctx.cache["bound_w1"] = sympy.Rational(1, 4) ** 9  # the true bound: holds
+    assert [r.verdict for r in certified_rows(ctx)] == ["holds", "holds"]
+    digit = good.grad_w[0][5]  # change one digit of dF/dw1 (30 digits claimed)
+    wrong = good.grad_w[0][:5] + ("1" if digit != "1" else "2") + good.grad_w[0][6:]
+    ctx.__dict__["reference"] = dataclasses.replace(good, grad_w=(wrong, *good.grad_w[1:]))
+    # dF/dw1 = 0.2247^9 ~ 1.2e-6 is far above 1e-40: that bound must be refuted
+    ctx.cache["bound_w1"] = sympy.Rational(1, 10**40)
+    assert [r.verdict for r in certified_rows(ctx)] == ["fails", "fails"]

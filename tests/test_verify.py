@@ -76,7 +76,8 @@ def test_bad_names():
 def test_reference_hessian_matches_mpmath_diff():
     ws = [Fraction(1, 2), Fraction(-1), Fraction(3, 2)]
     H, err = reference_hessian(Chain(3, activation="tanh"), ws)
-    assert err < 1e-30
+    H_fd, err_fd = reference_hessian(Chain(3, activation="tanh"), ws, method="fd")
+    assert err < 1e-30 and err_fd < 1e-30
 
     def F(a, b, c):
         return mpmath.tanh(c * mpmath.tanh(b * a))
@@ -89,6 +90,7 @@ def test_reference_hessian_matches_mpmath_diff():
                 order[j] += 1
                 t = mpmath.diff(F, [mpmath.mpf(0.5), -1, 1.5], tuple(order))
                 assert abs(H[i][j] - t) < mpmath.mpf(10) ** -30
+                assert abs(H_fd[i][j] - t) < mpmath.mpf(10) ** -30
 
 
 def test_vectorized_float64_matches_mpmath():
@@ -149,11 +151,20 @@ def test_a_wrong_gradient_fails(monkeypatch):
 
 def test_cli_missing_backend_is_skipped_not_passed(monkeypatch, capsys):
     monkeypatch.setattr("symgrad.verify.battery.backend_available", lambda name: False)
-    rc = main(["verify", "--backends", "jax", "--depths", "2", "--hessian-depths", "2",
-               "--activations", "sigmoid"])
+    rc = main(["verify", "--depths", "2", "--hessian-depths", "2", "--activations", "sigmoid"])
     out = capsys.readouterr().out
     assert rc == 1
     assert "SKIPPED" in out and "pip install 'symgrad[jax]'" in out
+    assert "pip install 'symgrad[torch]'" in out and "0 failed, 2 skipped" in out
+
+
+def test_cli_requested_missing_backend_is_an_error(monkeypatch, capsys):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "torch", None)
+    assert main(["verify", "--backends", "torch"]) == 2
+    err = capsys.readouterr().err
+    assert "pip install 'symgrad[torch]'" in err and err.count("\n") == 1
 
 
 @pytest.mark.parametrize("argv, needle", [
@@ -180,3 +191,43 @@ def test_cli_verify_json_small_run(tmp_path, capsys):
     assert json.loads(capsys.readouterr().out) == data
     groups = {c["group"] for c in data["checks"]}
     assert {"gradient", "hessian", "flush-to-zero", "routes"} <= groups
+
+
+def _first_subnormal_depth_by_hand(tiny: float) -> int:
+    """Seed sigmoid chain, weights 1: dF/dw1 at depth L = prod_{i=1}^{L-1} s_i (1 - s_i)
+    with s_1 = sigma(1), s_{i+1} = sigma(s_i) (written out independently here)."""
+    with mpmath.workdps(30):
+        s, prod, depth = 1 / (1 + mpmath.exp(-1)), mpmath.mpf(1), 1
+        while True:
+            depth += 1
+            prod *= s * (1 - s)
+            if prod < tiny:
+                return depth
+            s = 1 / (1 + mpmath.exp(-s))
+
+
+@pytest.mark.parametrize("backend", ["jax", "torch"])
+def test_flush_to_zero_report(backend):
+    require_module(backend)
+    for fmt in ("float32", "float16"):
+        r = autodiff.flush_to_zero_report(backend, fmt)
+        assert r["first_subnormal_depth"] == _first_subnormal_depth_by_hand(IEEE[fmt][1])
+        assert r["consistent"]
+        # a backend that keeps subnormals never diverges from IEEE here
+        assert (r["diverges_at"] is not None) == r["flushes"]
+
+
+def test_html_is_escaped():
+    from symgrad.verify.battery import Check, VerificationReport
+
+    rep = VerificationReport([Check("g", "<script>", "fail", "a & b")], {}, ["<b>"])
+    html = rep._repr_html_()
+    assert "<script>" not in html and "&lt;script&gt;" in html and "a &amp; b" in html
+    assert rep.exit_code == 1
+
+
+def test_examples_json_is_byte_identical(capsys):
+    main(["check", "--examples", "--format", "json"])
+    first = capsys.readouterr().out
+    main(["check", "--examples", "--format", "json"])
+    assert capsys.readouterr().out == first

@@ -191,7 +191,7 @@ def gradient(chain: Chain, weights: Sequence[Fraction], fmt: str = "float64", *,
 def hessian(chain: Chain, weights: Sequence[Fraction], fmt: str = "float64", *,
             biases: Sequence[Fraction] | None = None,
             x: Fraction | None = None) -> tuple[np.ndarray, tuple[Fraction, ...]]:
-    """The L x L Hessian d2F/dw_i dw_j by ``jax.hessian``, and the rounded weights."""
+    """The L x L Hessian d2F/dw_i dw_j by ``jax.hessian`` (jitted), and the rounded weights."""
     jax, jnp = _jax()
     _, w, w_used, b, _, xv, _ = _prepare(chain, weights, fmt, biases, x)
     fn = _compiled(chain.activation, chain.form, chain.bias, "hessian")

@@ -28,7 +28,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import cache
+from functools import cache, lru_cache
 
 import ml_dtypes
 import numpy as np
@@ -136,10 +136,19 @@ def round_to_format(value: Fraction, name: str):
     >>> float(round_to_format(Fraction(1, 3), "bfloat16"))
     0.333984375
     """
+    return _round_cached(Fraction(value), name)
+
+
+@lru_cache(maxsize=8192)
+def _round_cached(v: Fraction, name: str):
     info = format_info(name)
-    v = Fraction(value)
     if v == 0:
         return info.dtype(0.0)
+    d = v.denominator
+    if d & (d - 1) == 0 and abs(v.numerator).bit_length() <= 53 and d.bit_length() <= 1000:
+        # v is exactly a float64; numpy / ml_dtypes round float64 correctly (once)
+        with np.errstate(all="ignore"):
+            return info.dtype(float(v))
     neg, a = v < 0, abs(v)
     e = a.numerator.bit_length() - a.denominator.bit_length()
     if a < Fraction(2) ** e:  # now 2**e <= a < 2**(e+1)

@@ -22,6 +22,8 @@ _EXIT = {"TRUE": 0, "FALSE": 1, "UNDECIDED": 3}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.epilog = ("exit status: 0 TRUE, 1 FALSE, 3 UNDECIDED, 2 bad input; --examples: 0 "
+                     "when every example ran. Claims are parsed by an allow-list, never eval.")
     parser.add_argument("claim", nargs="?", help="e.g. 'sigmoid(t) <= 1' or 'x**2 >= 0'; "
                         "without --at, free variables range over all reals")
     parser.add_argument("--at", metavar="NAME=VALUE,...", help="exact values, e.g. x=1.5,y=-2")

@@ -2,7 +2,8 @@
 
 Writes ``NAME.tex`` (standalone LaTeX, amsmath only) and ``NAME.md`` (GitHub
 Markdown) for every standard derivation (:data:`symgrad.documents.STANDARD`)
-into ``--out`` (default ``derivations/``); with ``--pdf`` also ``NAME.pdf``,
+into ``--out`` (default ``derivations/``), plus an index ``README.md`` when
+the whole set is built; with ``--pdf`` also ``NAME.pdf``,
 compiled by ``pdflatex -halt-on-error`` in a temporary folder with
 ``SOURCE_DATE_EPOCH=0`` (so the PDF is reproducible) and copied atomically.
 Everything is built before anything is written, so an error leaves the
@@ -83,7 +84,7 @@ def compile_pdf(tex: str, name: str = "document") -> bytes:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..documents.standard import build, parse_names, render_files
+    from ..documents.standard import INDEX, build, index_markdown, parse_names, render_files
 
     names = parse_names(args.only)
     if args.pdf and shutil.which("pdflatex") is None:
@@ -91,11 +92,14 @@ def run(args: argparse.Namespace) -> int:
     out = ensure_writable_dir(args.out)
     start = time.perf_counter()
     files: dict[str, str | bytes] = {}
-    for name, doc in build(names).items():
+    docs = build(names)
+    for name, doc in docs.items():
         rendered = render_files(name, doc)
         files.update(rendered)
         if args.pdf:
             files[f"{name}.pdf"] = compile_pdf(rendered[f"{name}.tex"], name)
+    if args.only is None:  # the index lists the full set only
+        files[INDEX] = index_markdown(docs)
     built = time.perf_counter() - start
     for fname, content in files.items():
         path = write_atomic(out / fname, content)

@@ -1,8 +1,9 @@
 """``symgrad verify``: the whole verification battery as one table.
 
 Exit status 0 only when every check passed; 1 when a check failed or was
-skipped (a backend that is not installed is reported with its install
-command, never as passed); 2 for bad input.
+skipped (a default backend that is not installed is reported with its install
+command, never as passed); 2 for bad input, including a backend requested
+with ``--backends`` that is not installed.
 """
 
 from __future__ import annotations
@@ -23,11 +24,16 @@ MAX_HESSIAN_DEPTH = 40
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--backends", default="jax,torch", help="comma list (default jax,torch)")
+    parser.epilog = ("exit status: 0 only when every check passed; 1 when a check failed or a "
+                     "default backend is missing (reported as skipped, with its install "
+                     "command); 2 for bad input")
+    parser.add_argument("--backends", default=None,
+                        help="comma list (default jax,torch; a default backend that is not "
+                             "installed is reported as skipped, a requested one is an error)")
     parser.add_argument("--formats", default="float64,float32,float16,bfloat16",
                         help="comma list of formats (default all four)")
     parser.add_argument("--depths", default="2,5,10,30", help="gradient depths (default 2,5,10,30)")
-    parser.add_argument("--hessian-depths", default="2,5,8", help="Hessian depths (default 2,5,8)")
+    parser.add_argument("--hessian-depths", default="3,6", help="Hessian depths (default 3,6)")
     parser.add_argument("--activations", default="sigmoid,tanh,softplus")
     parser.add_argument("--seed", default="0", help="seed of the N(0,1) weight draws (default 0)")
     parser.add_argument("--format", choices=("text", "json"), default="text")
@@ -45,11 +51,14 @@ def _int_list(text: str, name: str, cap: int) -> tuple[int, ...]:
 
 def run(args: argparse.Namespace) -> int:
     from ..activations import get_activation
-    from ..verify.autodiff import parse_backends
+    from ..verify.autodiff import load_backend, parse_backends
     from ..verify.battery import format_check, run_battery
     from ..verify.tolerance import parse_formats
 
-    backends = parse_backends(args.backends)
+    backends = parse_backends(args.backends or "jax,torch")
+    if args.backends is not None:
+        for be in backends:
+            load_backend(be)  # a requested backend must be installed (one-line error)
     formats = parse_formats(args.formats)
     depths = _int_list(args.depths, "depths", MAX_VERIFY_DEPTH)
     hdepths = _int_list(args.hessian_depths, "hessian-depths", MAX_HESSIAN_DEPTH)

@@ -22,6 +22,7 @@ True
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import sympy
 
@@ -48,6 +49,12 @@ PRINT_CAP = 12
 #: against sympy.diff of the nested F).
 EXPAND_CAP = 4
 F_ = sympy.Symbol("F")
+
+
+@lru_cache(maxsize=64)
+def _proof(activation: str, form: str, bias: bool, k):
+    """prove_closed_form, cached: a proof depends only on these (takes about a second)."""
+    return prove_closed_form(activation, form=form, bias=bias, k=k)
 
 
 def _generic_pre(chain: Chain, i: sympy.Expr) -> sympy.Expr:
@@ -153,10 +160,12 @@ def _partial_section(chain: Chain, k: int) -> Section:
             sympy.Eq(sympy.Derivative(F_, W[k]), closed, evaluate=False),
             exact_equal(indexed_to_named(closed, chain), d.partial(k))))
     else:
-        proof = prove_closed_form(chain.activation, form=chain.form, bias=chain.bias, k=k)
+        # for k >= 2 (any k in the general form) the proof for a general index k covers it
+        general = not (chain.form == "seed" and k == 1)
+        proof = _proof(chain.activation, chain.form, chain.bias, K_ if general else 1)
         steps.append(Step(
             "In product notation (the depth is above the print cap).",
-            "the closed form, proved for every depth L >= k by induction (symgrad.induction)",
+            "the closed form, proved for every depth by induction (symgrad.induction)",
             sympy.Eq(sympy.Derivative(F_, W[k]), d.closed_form(k), evaluate=False),
             proof.verified))
     return Section(f"The derivative with respect to the weight of layer {k}", "", tuple(steps))
@@ -167,7 +176,7 @@ def _general_k_section(chain: Chain) -> Section:
     from ..induction import symbolic_closed_form
 
     first = 2 if chain.form == "seed" else 1
-    proof = prove_closed_form(chain.activation, form=chain.form, bias=chain.bias, k=K_)
+    proof = _proof(chain.activation, chain.form, chain.bias, K_)
     expr = symbolic_closed_form(chain.activation, form=chain.form, bias=chain.bias, k=K_,
                                 depth=chain.depth)
     step = Step(("For every layer ", sympy.Le(first, K_), ", ", sympy.Le(K_, chain.depth), "."),
@@ -201,7 +210,8 @@ def supremum_section(activation: str) -> Section:
              else "approached as t -> " + ", ".join(str(c) for c in sup.approached_at))
     ok = all(sympy.simplify(ds.subs(t, c).rewrite(sympy.exp) - sup.value) == 0
              for c in sup.attained_at)
-    steps.append(Step(("The largest candidate is the supremum of |", ds, "| over the reals."),
+    steps.append(Step(("The largest candidate is the supremum of ", sympy.Abs(ds),
+                       " over the reals."),
                       f"the derivative is continuous: its supremum is the largest of the "
                       f"values at the critical points and the limits; {where}",
                       sympy.Eq(sympy.Symbol("s"), sup.value, evaluate=False),
@@ -227,16 +237,21 @@ def bound_section(chain: Chain, ks: Sequence[int], symbolic: bool) -> Section:
         if chain.depth <= PRINT_CAP:
             rhs = gradient_bound(chain, k).expression
         else:
+            # a symbolic L (set to the depth in the statement): s**99999 would have 60206 digits
             head_act = not (chain.form == "seed" and k == 1)
-            prev = chain.layer(k).prev if chain.depth >= k else sympy.S.One
-            head = sympy.Abs(prev.xreplace({o: O[j + 1] for j, o in enumerate(chain.outputs)}))
-            power = chain.depth - k + (1 if head_act else 0)
+            head = sympy.Abs(chain.input if k == 1 else O[k - 1])
             lhs = sympy.Abs(sympy.Derivative(F_, W[k]))
-            factors = [head] if head_act else []
-            factors.append(sympy.Product(sympy.Abs(W[I_]), (I_, k + 1, chain.depth)))
-            if sup.value != 1:  # unevaluated: (1/4)**99999 has 60206 digits
-                factors.append(sympy.Pow(sup.value, power, evaluate=False))
-            rhs = sympy.Mul(*factors, evaluate=False) if len(factors) > 1 else factors[0]
+            power = L_ - k + (1 if head_act else 0)
+            rhs = ((head if head_act else 1) * sympy.Product(sympy.Abs(W[I_]), (I_, k + 1, L_))
+                   * sup.value**power)
+            steps.append(Step(
+                ("Every factor is at most its weight times s; here ",
+                 sympy.Eq(L_, chain.depth, evaluate=False), "."),
+                "in the product form each factor is a weight times the activation's derivative, "
+                "at most the weight's absolute value times s; a leading factor (the previous "
+                "output times the derivative) is at most that output's absolute value times s",
+                sympy.Le(lhs, rhs, evaluate=False)))
+            continue
         steps.append(Step(
             "Every factor is at most its weight times s.",
             "in the product form each factor is a weight times the activation's derivative, "
@@ -248,12 +263,13 @@ def bound_section(chain: Chain, ks: Sequence[int], symbolic: bool) -> Section:
                           "the same bound on the closed form proved by induction",
                           sympy.Le(sympy.Abs(sympy.Derivative(F_, W[1])),
                                    symbolic_bound(chain.activation), evaluate=False)))
-    closing = ""
-    if chain.activation == "sigmoid":
-        closing = ("With s = 1/4 every layer shrinks the bound by a factor 4 unless its weight "
-                   "is larger than 4 in absolute value: the gradient vanishes geometrically "
-                   "with the depth. (The text's weaker statement sigma'(t) in [0, 1] would not "
-                   "show this.)")
+    closing: tuple = ()
+    if sup.value < 1:
+        closing = ("With ", sympy.Eq(sympy.Symbol("s"), sup.value, evaluate=False), " every "
+                   "layer multiplies the bound by its weight's absolute value times s, which is "
+                   "less than 1 unless that absolute value is at least ", 1 / sup.value,
+                   ": the gradient vanishes geometrically with the depth. (The text's weaker "
+                   "statement, that the derivative lies between 0 and 1, would not show this.)")
     return Section("The bound", "", tuple(steps), closing)
 
 
@@ -261,7 +277,7 @@ def induction_section(chain: Chain, ks: Sequence) -> Section:
     """The proofs by induction on the depth L, one per k, as steps with verified flags."""
     steps = []
     for k in ks:
-        proof = prove_closed_form(chain.activation, form=chain.form, bias=chain.bias, k=k)
+        proof = _proof(chain.activation, chain.form, chain.bias, k)
         steps.append(Step(("Claim, for every depth ", sympy.Ge(L_, k, evaluate=False), "."),
                           "proved by the steps below (Q.E.D.)" if proof.verified
                           else "proof incomplete", proof.claim, proof.verified))

@@ -336,12 +336,15 @@ def chain_hessian_document(depth: int = 3, point: tuple[Fraction, ...] | None = 
                       f"Arb ball arithmetic (python-flint) at 256 bits; every ball's radius is "
                       f"below 10^-{digits + 5}", sympy.Eq(sympy.Symbol("H"), h_num, evaluate=False),
                       tight))
+    with ctx.workprec(256):
+        tiny = arb(10) ** -(digits + 5)  # the printed digits are within every ball's accuracy
     steps.append(Step(("Certified eigenvalues: the Hessian is ", kind, "."),
                       "eigenvalue enclosures of flint's arb_mat.eig; a sign counts only when the "
                       "whole ball is on one side of 0",
                       sympy.Eq(sympy.Symbol("lambda"),
                                sympy.FiniteSet(*[_decimal(e, digits) for e in eig]),
-                               evaluate=False), kind != "undecided"))
+                               evaluate=False),
+                      kind != "undecided" and all(e.rad() < tiny for e in eig)))
     stat = ("The gradient at the point is not zero (certified: the ball of every partial "
             "derivative listed excludes 0), so the point is not stationary; the eigenvalues "
             "describe the local curvature only." if nonzero else

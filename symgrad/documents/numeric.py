@@ -27,6 +27,7 @@ from flint import arb, ctx, fmpq
 
 from ..backends import flint_backend
 from ..chain import Chain
+from ..induction import L_
 from .model import Document, Section, Step
 
 __all__ = [
@@ -221,10 +222,11 @@ def machine_epsilon_document(max_depth: int = SCAN_DEPTH) -> Document:
     w1 = Chain(2).weights[0]
     scan_steps = [Step(
         ("For the text's chain with every weight 1 and learning rate 1, the step of ", w1,
-         " is minus the gradient, written g_L for depth L:"),
+         " is minus the gradient, written ", sympy.Symbol("g_L"), " for depth ", L_, ":"),
         "gradient descent with learning rate 1",
         sympy.Eq(sympy.Derivative(sympy.Symbol("F"), w1), sympy.Symbol("g_L"), evaluate=False))]
-    events = (("lost_update_true", "the exact step of w_1, rounded once, gives back w_1",
+    events = (("lost_update_true", "the exact step of the first weight, rounded once, gives it "
+               "back unchanged",
                lambda eps, tiny: eps / 4),
               ("true_rounds_to_zero", "the exact gradient rounds to 0 in the format",
                lambda eps, tiny: tiny / 2))
@@ -246,8 +248,8 @@ def machine_epsilon_document(max_depth: int = SCAN_DEPTH) -> Document:
                 "evaluation of the chains of this depth and the one before (Arb, 256 bits)",
                 sympy.StrictLessThan(sympy.Symbol(f"g_{depth}"), _pow2(thr), evaluate=False),
                 ok))
-        computed = [(first["lost_update"], "the step computed in the format leaves w_1 "
-                     "unchanged"),
+        computed = [(first["lost_update"], "the step computed in the format leaves the first "
+                     "weight unchanged"),
                     (first["zero"], "the gradient computed in the format is exactly 0")]
         for depth, what in computed:
             scan_steps.append(Step(

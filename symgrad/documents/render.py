@@ -34,6 +34,7 @@ from .model import Document, Prose, Step, prose_parts
 __all__ = [
     "LINE_WIDTH",
     "escape_latex",
+    "escape_markdown",
     "latex_body",
     "to_html",
     "to_latex",
@@ -82,14 +83,27 @@ def escape_latex(value: str) -> str:
     return "".join(_LATEX_SPECIALS.get(ch, ch) for ch in value)
 
 
+_MD_SPECIALS = re.compile(r"([\\`*_<>$])")
+
+
+def escape_markdown(value: str) -> str:
+    """Backslash-escape Markdown emphasis, code, HTML and ``$`` (which opens math).
+
+    >>> print(escape_markdown("a*b_c $5"))
+    a\\*b\\_c \\$5
+    """
+    return _MD_SPECIALS.sub(r"\\\1", value)
+
+
+_ESCAPE = {"latex": escape_latex, "html": html.escape, "markdown": escape_markdown,
+           "text": lambda v: v}
+
+
 def _prose(prose: Prose, fmt: str) -> str:
     out = []
     for part in prose_parts(prose):
         if isinstance(part, str):
-            out.append(
-                escape_latex(part) if fmt == "latex" else html.escape(part) if fmt == "html"
-                else part
-            )
+            out.append(_ESCAPE[fmt](part))
         elif fmt == "text":
             out.append(text(part))
         elif fmt == "html":
@@ -109,9 +123,19 @@ def _tag(step: Step) -> str:
 _COMMAND = re.compile(r"\\(left|right)(?![a-zA-Z])|\\[a-zA-Z]+|[{}_^ ]")
 
 
+_WORDS = {"tanh", "sinh", "cosh", "exp", "log", "sin", "cos", "lim", "max", "min", "prod"}
+
+
+def _shown(match: re.Match) -> str:
+    token = match.group(0)
+    if match.group(1) or len(token) == 1 or token == r"\operatorname":
+        return ""
+    return "x" * (len(token) - 1 if token[1:] in _WORDS else 1)
+
+
 def _visual_len(tex: str) -> int:
-    """Rough count of the characters a formula shows (commands count as one)."""
-    return len(_COMMAND.sub(lambda m: "" if m.group(1) or len(m.group(0)) == 1 else "x", tex))
+    """Rough count of the characters a formula shows (most commands count as one)."""
+    return len(_COMMAND.sub(_shown, tex))
 
 
 def _split_factors(expr: sympy.Basic) -> list[str] | None:
@@ -207,12 +231,12 @@ def latex_body(doc: Document) -> str:
 # -- Markdown ---------------------------------------------------------------------------
 def to_markdown(doc: Document) -> str:
     """GitHub Markdown with ``$...$`` and ``$$`` math."""
-    out = [f"# {doc.title}", ""]
+    out = [f"# {escape_markdown(doc.title)}", ""]
     if doc.introduction:
         out += [_prose(doc.introduction, "markdown"), ""]
     n = 0
     for i, sec in enumerate(doc.sections, 1):
-        out += [f"## {i}. {sec.title}", ""]
+        out += [f"## {i}. {escape_markdown(sec.title)}", ""]
         if sec.prose:
             out += [_prose(sec.prose, "markdown"), ""]
         for step in sec.steps:
@@ -220,7 +244,7 @@ def to_markdown(doc: Document) -> str:
             out += [f"**Step {n}.** {_prose(step.statement, 'markdown')}", ""]
             if step.equation is not None:
                 out += ["$$", latex(step.equation), "$$", ""]
-            out += [f"*Justification:* {step.justification}{_tag(step)}", ""]
+            out += [f"*Justification:* {escape_markdown(step.justification + _tag(step))}", ""]
         if sec.closing:
             out += [_prose(sec.closing, "markdown"), ""]
     for note in doc.notes:

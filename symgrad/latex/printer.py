@@ -4,6 +4,7 @@
 each a class-dispatched ``_print_<Class>`` method, with every option in the
 one settings dict :data:`SETTINGS`:
 
+* a symbol named ``nabla_f`` prints as ``\\nabla f`` (a gradient);
 * indexed symbols print as plain subscripts: ``w[i]`` -> ``w_{i}``,
   ``o[i - 1]`` -> ``o_{i - 1}`` (SymPy prints ``{w}_{i}``);
 * derivatives print as fractions of partials with the function on top:
@@ -105,6 +106,12 @@ class SymgradLatexPrinter(LatexPrinter):
 
     printmethod = "_latex"
     _default_settings: ClassVar[dict] = {**LatexPrinter._default_settings, **SETTINGS}
+
+    # -- symbols ---------------------------------------------------------------------
+    def _print_Symbol(self, expr, style="plain"):
+        if expr.name.startswith("nabla_") and len(expr.name) > 6:  # nabla_f -> \nabla f
+            return r"\nabla " + self._print(sympy.Symbol(expr.name[6:]))
+        return super()._print_Symbol(expr, style=style)
 
     # -- indexed symbols -----------------------------------------------------------
     def _print_Indexed(self, expr):

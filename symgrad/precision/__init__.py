@@ -6,7 +6,8 @@
   updates (step below half an ulp) and large relative error, in O(N) per format;
 * :func:`log10_gradient` / :func:`log10_prefix_gradient` -- stable float64
   log-space values of log10|dF/dw_k|;
-* :func:`small_gradient_example` -- the text's f_c(x) = max(0, c x) example.
+* :func:`small_gradient_example` -- the text's f_c(x) = max(0, c x) example;
+* :func:`scalar_text`, :func:`fraction_text` -- the decimal strings used in all output.
 
 Result objects have ``to_json()`` (a stable schema of strings), ``to_text()``
 and ``_repr_html_()``.
@@ -16,6 +17,7 @@ and ``_repr_html_()``.
 25
 """
 
+from ._common import fraction_text, scalar_text
 from .formats import FormatRow, FormatsTable, formats_table
 from .logspace import log10_gradient, log10_prefix_gradient
 from .scan import EVENTS, MAX_SCAN_DEPTH, DepthScan, FormatScan, scan_depths
@@ -31,8 +33,10 @@ __all__ = [
     "SmallGradient",
     "SmallGradientRow",
     "formats_table",
+    "fraction_text",
     "log10_gradient",
     "log10_prefix_gradient",
+    "scalar_text",
     "scan_depths",
     "small_gradient_example",
 ]

@@ -20,6 +20,7 @@ The forward pass (the z_i) is the plain float64 one.
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Sequence
 from fractions import Fraction
 
@@ -83,6 +84,9 @@ def log_abs_derivative(name: str, t: float) -> float:
 def _log_abs(v: Fraction) -> float:
     if v == 0:
         return _NEG_INF
+    f = abs(float(v))  # the float64 weight a practitioner would hold
+    if sys.float_info.min <= f < math.inf:  # normal: log of the rounded value (error ~eps)
+        return math.log(f)
     a = abs(v)
     # log of an exact rational without overflow: split off powers of two
     shift = a.numerator.bit_length() - a.denominator.bit_length()
@@ -93,11 +97,11 @@ def _forward(chain: Chain, weights: Sequence[Fraction], biases, x):
     """float64 z_i, log|w_i|, log|sigma'(z_i)| (0 for the seed layer 1), log|o_i|."""
     if len(weights) != chain.depth:
         raise SymgradError(f"{len(weights)} weights given for depth {chain.depth}")
+    if chain.bias and (biases is None or len(biases) != chain.depth):
+        raise SymgradError("the chain has biases: give one per layer", hint="--biases SPEC")
     name = chain.activation
     w = [float(v) for v in weights]
     b = [float(v) for v in biases] if chain.bias else None
-    if chain.bias and (biases is None or len(biases) != chain.depth):
-        raise SymgradError("the chain has biases: give one per layer", hint="--biases SPEC")
     x0 = Fraction(1) if (chain.form == "seed" or x is None) else Fraction(x)
     o = float(x0)
     log_o_prev = [_log_abs(x0)]  # log|o_0|

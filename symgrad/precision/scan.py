@@ -45,7 +45,15 @@ from ..backends import numpy_backend as nb
 from ..backends.flint_backend import FlintOps, certified_digits, decimal_enclosure
 from ..chain import validate_depth
 from ..errors import SymgradError
-from ._common import exact_arb, fraction_text, html_table, log10_ball, neighbours, text_table
+from ._common import (
+    exact_arb,
+    fraction_text,
+    html_table,
+    log10_ball,
+    neighbours,
+    scalar_text,
+    text_table,
+)
 from .logspace import log10_prefix_gradient
 
 __all__ = ["EVENTS", "MAX_SCAN_DEPTH", "DepthScan", "FormatScan", "scan_depths", "true_prefix"]
@@ -117,8 +125,6 @@ class FormatScan:
 
     def to_json(self) -> dict[str, object]:
         info = nb.format_info(self.format)
-        from ._common import scalar_text
-
         return {
             "format": self.format,
             "smallest_normal": scalar_text(info.tiny, self.format),

@@ -3,7 +3,8 @@
 Each (framework, format) pair runs :func:`symgrad.verify.autodiff.compare_gradient`
 (the framework's gradient against certified values, with the tolerance model
 of :mod:`symgrad.verify.tolerance`).  A framework that is not installed gives
-a :class:`~symgrad.report.model.LeftOut` with its install command.
+a :class:`~symgrad.report.model.LeftOut` with its install command; so does a
+chain deeper than :data:`AUTODIFF_MAX_DEPTH`.
 
 >>> from fractions import Fraction
 >>> from symgrad.chain import Chain
@@ -20,13 +21,21 @@ from .model import Context, LeftOut
 from .optional import from_missing_extra, load
 from .verification import Row
 
-__all__ = ["autodiff_rows"]
+__all__ = ["AUTODIFF_MAX_DEPTH", "autodiff_rows"]
+
+#: deeper chains skip the framework checks (each takes minutes at depth 10^5)
+AUTODIFF_MAX_DEPTH = 10_000
 
 
 def autodiff_rows(ctx: Context) -> tuple[list[Row], list[LeftOut]]:
     """One row per (framework, format); notes for frameworks that are missing."""
     if not ctx.options.backends:
         return [], []
+    if ctx.chain.depth > AUTODIFF_MAX_DEPTH:
+        return [], [LeftOut(
+            "the jax/torch checks",
+            f"depth {ctx.chain.depth} is above {AUTODIFF_MAX_DEPTH} (they would take minutes)",
+            f"symgrad verify --depths {ctx.chain.depth}, or --depth {AUTODIFF_MAX_DEPTH} or less")]
     verify, missing = load("symgrad.verify.autodiff", what="the jax/torch checks")
     if verify is None:
         return [], [missing]

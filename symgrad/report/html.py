@@ -37,6 +37,9 @@ caption { text-align: left; color: var(--muted); font-size: .88rem; padding-bott
 th, td { border-bottom: 1px solid var(--rule); padding: .3rem .55rem; text-align: left;
          vertical-align: top; }
 th { background: var(--panel); font-weight: 600; }
+table.fixed { table-layout: fixed; } table.fixed td { overflow-wrap: anywhere; }
+table.fixed .badge { white-space: normal; }
+.small { color: var(--muted); font-size: .82rem; display: block; margin-top: .2rem; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 code, td.mono { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, monospace; font-size: .88em; }
 math { font-size: 1.12em; }
@@ -88,8 +91,11 @@ def _cell(value: object, tag: str, numeric: bool) -> str:
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[object]], *, caption: str = "",
-          numeric: Sequence[int] = ()) -> str:
-    """An HTML table; ``numeric`` lists the column indices to right-align."""
+          numeric: Sequence[int] = (), widths: Sequence[int] = ()) -> str:
+    """An HTML table; ``numeric`` lists the column indices to right-align.
+
+    ``widths`` (percentages, one per column) fixes the layout of wide tables.
+    """
     num = set(numeric)
     head = "".join(_cell(h, "th", i in num) for i, h in enumerate(headers))
     body = "".join(
@@ -97,6 +103,10 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]], *, caption: 
         for row in rows
     )
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
+    if widths:
+        cols = "".join(f'<col style="width:{int(w)}%">' for w in widths)
+        return (f'<table class="fixed">{cap}<colgroup>{cols}</colgroup><thead><tr>{head}</tr>'
+                f"</thead><tbody>{body}</tbody></table>")
     return f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
@@ -121,7 +131,7 @@ def verdict_badge(verdict: str) -> Markup:
         cls = "ok"
     elif low in ("fails", "false", "no", "disagrees", "not verified", "refuted"):
         cls = "bad"
-    elif low in ("undecided", "unknown", "inconclusive"):
+    elif "undecided" in low or low in ("unknown", "inconclusive"):
         cls = "undecided"
     else:
         cls = "info"

@@ -50,9 +50,9 @@ class ReportOptions:
     def describe(self) -> str:
         """One line for the page header."""
         return (
-            f"sigmoid-style chain o_i = {self.activation}(w_i o_(i-1)), depth {self.depth}, "
-            f"weights {self.weights}; depth scan to {self.scan_depth} with learning rate "
-            f"{self.lr}"
+            f"The chain o_1 = w_1, o_i = {self.activation}(w_i o_(i-1)), F = o_L of depth "
+            f"L = {self.depth} with weights {self.weights}; depth scan to {self.scan_depth} "
+            f"with learning rate {self.lr}."
         )
 
 

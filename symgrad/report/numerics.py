@@ -105,11 +105,12 @@ def scan_weights(ctx: Context) -> tuple[tuple[Fraction, ...], str]:
                              f"covers depths 1..{ctx.chain.depth})")
 
 
-def _scan_json(scan, ctx: Context) -> dict:
-    cmd, _ = load("symgrad.cli.cmd_scan", what="scan.json")
-    if cmd is not None and hasattr(cmd, "scan_json"):
-        return cmd.scan_json(scan, ctx.options.weights)
-    return scan.to_json()
+def _scan_json(scan, ctx: Context, plot: str | None) -> dict:
+    """The document of ``symgrad scan --format json`` (its ``to_json`` plus weights, plot)."""
+    doc = scan.to_json()
+    doc["weights"] = ctx.options.weights
+    doc["plot"] = plot
+    return doc
 
 
 def _plot(scan, sec: Section) -> None:
@@ -144,7 +145,6 @@ def scan_section(ctx: Context) -> Section:
     scan = scan_depths(list(weights), lr=lr, formats=_formats(ctx),
                        activation=ctx.chain.activation)
     ctx.cache["scan"] = scan
-    sec.files["scan.json"] = dumps_json(_scan_json(scan, ctx))
     header = ["event", *[f.format for f in scan.formats]]
     rows = [[_EVENT_TEXT.get(ev, ev)] + ["–" if f.first[ev] is None else str(f.first[ev])
                                          for f in scan.formats] for ev in EVENTS]
@@ -157,6 +157,8 @@ def scan_section(ctx: Context) -> Section:
               caption="first depth of each event"),
     ])
     _plot(scan, sec)
+    plot = "scan.svg" if "scan.svg" in sec.files else None
+    sec.files["scan.json"] = dumps_json(_scan_json(scan, ctx, plot))
     for fmt in scan.formats:
         if fmt.format == "float64":
             for ev, label in (("lost_update", "float64 update lost from depth"),

@@ -53,7 +53,10 @@ def _horner(p: fmpq_poly, x: arb) -> arb:
 
 @dataclass(frozen=True)
 class AlgebraicPoint:
-    """A real point with coordinates in Q(r); ``m`` irreducible, ``r`` its ``index``-th real root."""
+    """A real point with coordinates in Q(r).
+
+    ``m`` is irreducible over Q and r is its ``index``-th real root.
+    """
 
     m: fmpq_poly
     index: int
@@ -136,7 +139,8 @@ class AlgebraicPoint:
         def power(i: int, e: int) -> fmpq_poly:
             key = (i, e)
             if key not in powers:
-                powers[key] = fmpq_poly([1]) if e == 0 else (power(i, e - 1) * self.coords[i]) % self.m
+                prev = fmpq_poly([1]) if e == 0 else power(i, e - 1) * self.coords[i]
+                powers[key] = prev % self.m
             return powers[key]
 
         acc = fmpq_poly([])

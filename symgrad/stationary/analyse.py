@@ -36,7 +36,7 @@ from .model import Analysis, Family, StationaryPoint, Verdict, parse_box
 from .numeric import DEFAULT_STARTS, krawczyk, newton_search
 from .solve import ExactFamily, exact_eligible, solve_exact
 
-__all__ = ["MAX_DIGITS", "analyse", "exact_sign", "fmt"]
+__all__ = ["MAX_DIGITS", "analyse", "decimal_value", "exact_sign", "fmt"]
 
 MAX_DIGITS = 1000
 
@@ -51,6 +51,11 @@ def fmt(ball, digits: int) -> str:
     if ball.contains(0):
         return ball.str(3)  # e.g. '[+/- 1.95e-37]': zero to within the radius
     return ball.str(digits, radius=False)
+
+
+def decimal_value(text: str) -> float:
+    """A float for sorting a decimal string from :func:`fmt` ('[+/- r]' counts as 0)."""
+    return 0.0 if text.startswith("[") else float(text)
 
 
 def _bits(digits: int) -> int:
@@ -156,15 +161,15 @@ def _family(f, variables, hess, fam: ExactFamily) -> Family:
           f"family dimension {dim}"]
     smooth = all(e.is_polynomial(*free) for e in fam.solution.values())
     if pos and neg:
-        v = Verdict("saddle", None, True, method, ev + ["indefinite Hessian at every point"])
+        v = Verdict("saddle", None, True, method, [*ev, "indefinite Hessian at every point"])
     elif zero == dim and smooth:
         cls = "local minimum" if pos or not neg else "local maximum"
-        v = Verdict(cls, False, True, method, ev + [
-            "kernel = tangent space of the family (Morse-Bott): non-strict extremum at every "
-            "point"])
+        v = Verdict(cls, False, True, method, [
+            *ev, "kernel = tangent space of the family (Morse-Bott): non-strict extremum "
+            "at every point"])
     else:
         v = Verdict("degenerate: undecided", None, True, method,
-                    ev + ["more zero eigenvalues than the family's dimension"])
+                    [*ev, "more zero eigenvalues than the family's dimension"])
     return Family(desc, eqs, dim, v, latex)
 
 
@@ -265,7 +270,7 @@ def analyse(expr: str | sympy.Expr, variables: Sequence[str] | str | None = None
         res.notes.append(f"numeric path: {reason}; {starts} seeded Newton starts in the box "
                          "(the search is not exhaustive)")
         res.points.extend(_numeric_points(expr, syms, grad, hess, bx, digits, starts))
-    res.points.sort(key=lambda p: [float(c) for c in p.coords])
+    res.points.sort(key=lambda p: [decimal_value(c) for c in p.coords])
     res.notes.append(f"decimals: {digits} significant digits, certified to within one unit in "
                      "the last place (arb)")
     return res

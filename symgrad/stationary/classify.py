@@ -25,6 +25,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 
 import sympy
@@ -59,7 +60,7 @@ def inertia_from_signs(signs: Sequence[int]) -> tuple[int, int, int]:
     while zero < n and signs[zero] == 0:
         zero += 1
     seq = [s for s in reversed(signs[zero:]) if s != 0]
-    pos = sum(1 for a, b in zip(seq, seq[1:]) if a != b)
+    pos = sum(1 for a, b in itertools.pairwise(seq) if a != b)
     return pos, n - zero - pos, zero
 
 
@@ -68,13 +69,13 @@ def verdict_from_inertia(inertia: tuple[int, int, int], *, method: str = "inerti
     pos, neg, zero = inertia
     ev = [f"Hessian inertia: {pos} positive, {neg} negative, {zero} zero eigenvalue(s)"]
     if pos and neg:
-        return Verdict("saddle", None, zero > 0, method, ev + ["indefinite Hessian"])
+        return Verdict("saddle", None, zero > 0, method, [*ev, "indefinite Hessian"])
     if zero == 0 and pos:
-        return Verdict("local minimum", True, False, method, ev + ["positive definite"])
+        return Verdict("local minimum", True, False, method, [*ev, "positive definite"])
     if zero == 0 and neg:
-        return Verdict("local maximum", True, False, method, ev + ["negative definite"])
+        return Verdict("local maximum", True, False, method, [*ev, "negative definite"])
     return Verdict("degenerate: undecided", None, True, method,
-                   ev + ["singular semidefinite Hessian: the second-order test cannot decide"])
+                   [*ev, "singular semidefinite Hessian: the second-order test cannot decide"])
 
 
 def higher_order_1d(sign_of_derivative: Callable[[int], int], *, start: int = 2,
@@ -96,7 +97,7 @@ def higher_order_1d(sign_of_derivative: Callable[[int], int], *, start: int = 2,
         degenerate = k > 2
         if k % 2:
             return Verdict("no extremum", None, degenerate, "higher-order derivative test",
-                           ev + ["odd order: f - f(p) changes sign at p (inflection)"])
+                           [*ev, "odd order: f - f(p) changes sign at p (inflection)"])
         cls = "local minimum" if s > 0 else "local maximum"
         return Verdict(cls, True, degenerate, "higher-order derivative test", ev)
     return Verdict("degenerate: undecided", None, True, "higher-order derivative test",
@@ -183,7 +184,7 @@ def form_sign_pattern(form: sympy.Poly) -> str:
         zero_dir = zero_dir or bool(roots)
         cuts = sorted({iv[0] for (iv, _) in roots} | {iv[1] for (iv, _) in roots})
         samples = [cuts[0] - 1, cuts[-1] + 1] if cuts else [sympy.S.Zero]
-        samples += [(u + w) / 2 for u, w in zip(cuts, cuts[1:])]
+        samples += [(u + w) / 2 for u, w in zip(cuts, cuts[1:])]  # noqa: RUF007
         for (lo, hi), _ in roots:  # sample on both sides of every root
             samples += [lo, hi]
         for x in samples:
@@ -196,7 +197,6 @@ def form_sign_pattern(form: sympy.Poly) -> str:
         if zero_dir:
             return "semidefinite/unknown"
         return "positive definite" if signs == {1} else "negative definite"
-    import itertools
 
     for vec in itertools.product((-2, -1, 0, 1, 2), repeat=min(len(gens), 4)):
         full = list(vec) + [0] * (len(gens) - len(vec))
@@ -232,7 +232,8 @@ def reduced_function(f: sympy.Expr, variables: Sequence[sympy.Symbol],
 
     def trunc(p: sympy.Poly) -> sympy.Poly:
         return sympy.Poly.from_dict(
-            {mon: c for mon, c in p.as_dict().items() if sum(mon[r:]) <= order} or {(0,) * (r + m): 0},
+            {mon: c for mon, c in p.as_dict().items() if sum(mon[r:]) <= order}
+            or {(0,) * (r + m): 0},
             *us, *vs)
 
     if r:
@@ -278,25 +279,25 @@ def splitting_verdict(f: sympy.Expr, variables: Sequence[sympy.Symbol],
         k, form = low
         if k < 3:  # pragma: no cover - impossible at a stationary point with this kernel
             break
-        ev = base + [f"reduced function on the {m}-dimensional kernel starts with the "
-                     f"order-{k} form {form.as_expr()}"]
+        ev = [*base, f"reduced function on the {m}-dimensional kernel starts with the "
+              f"order-{k} form {form.as_expr()}"]
         pattern = "indefinite" if k % 2 else form_sign_pattern(form)
         if pattern == "indefinite":
             why = "odd order" if k % 2 else "the form takes both signs"
             cls = "no extremum" if len(variables) == 1 else "saddle"
-            return Verdict(cls, None, True, method, ev + [f"{why}: f - f(p) takes both signs"])
+            return Verdict(cls, None, True, method, [*ev, f"{why}: f - f(p) takes both signs"])
         if pattern == "positive definite":
             if neg == 0:
-                return Verdict("local minimum", True, True, method, ev + ["form positive definite"])
+                return Verdict("local minimum", True, True, method, [*ev, "form positive definite"])
             return Verdict("saddle", None, True, method,
-                           ev + ["rises along the kernel, falls along negative eigenvectors"])
+                           [*ev, "rises along the kernel, falls along negative eigenvectors"])
         if pattern == "negative definite":
             if pos == 0:
-                return Verdict("local maximum", True, True, method, ev + ["form negative definite"])
+                return Verdict("local maximum", True, True, method, [*ev, "form negative definite"])
             return Verdict("saddle", None, True, method,
-                           ev + ["falls along the kernel, rises along positive eigenvectors"])
+                           [*ev, "falls along the kernel, rises along positive eigenvectors"])
         return Verdict("degenerate: undecided", None, True, method,
-                       ev + ["the lowest-order form is semidefinite with zero directions; "
-                             "deciding would need terms beyond it"])
+                       [*ev, "the lowest-order form is semidefinite with zero directions; "
+                        "deciding would need terms beyond it"])
     return Verdict("degenerate: undecided", None, True, method,
-                   base + [f"reduced function on the kernel vanishes up to order {MAX_ORDER_ND}"])
+                   [*base, f"reduced function on the kernel vanishes up to order {MAX_ORDER_ND}"])

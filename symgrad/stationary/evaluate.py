@@ -115,7 +115,7 @@ def arb_eval(expr: sympy.Expr, env: dict[sympy.Symbol, arb]) -> arb:
             b = ev(base)
             if ex.is_Integer:
                 n = int(ex)
-                r = b**n if n >= 0 else 1 / b ** (-n)
+                r = _ipow(b, n) if n >= 0 else 1 / _ipow(b, -n)
             elif ex == sympy.S.Half:
                 r = b.sqrt()
             elif ex == -sympy.S.Half:
@@ -139,6 +139,18 @@ def arb_eval(expr: sympy.Expr, env: dict[sympy.Symbol, arb]) -> arb:
         return r
 
     return ev(sympy.sympify(expr))
+
+
+def _ipow(b: arb, n: int) -> arb:
+    """b**n by repeated squaring (arb's ** goes through log and fails on balls around 0)."""
+    result, base = arb(1), b
+    while n:
+        if n & 1:
+            result = result * base
+        n >>= 1
+        if n:
+            base = base * base
+    return result
 
 
 def _crootof(e: sympy.CRootOf) -> arb:

@@ -27,6 +27,7 @@ CLASSES = (
     "no extremum",
     "constant",
     "degenerate: undecided",
+    "not stationary",
 )
 
 

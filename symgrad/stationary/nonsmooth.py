@@ -171,7 +171,8 @@ def analyse_nonsmooth(f: sympy.Expr, x: sympy.Symbol, *, box=None, digits: int =
         else:
             v = Verdict(cls, False, True, "flat piece (f' = 0) + one-sided derivatives at its ends",
                         [f"f = {e} on {iv}", "interior points are non-strict minima and maxima; "
-                         "the closed end(s) are non-strict " + ("minima" if "min" in cls else "maxima")])
+                         "the closed end(s) are non-strict "
+                         + ("minima" if "min" in cls else "maxima")])
         res.families.append(Family(f"{x} in {_interval_text(iv)}", (f"f = {e}",), 1, v,
                                    sympy.latex(iv)))
     return res

@@ -146,7 +146,8 @@ def krawczyk(grad: Sequence[sympy.Expr], hess: Sequence[Sequence[sympy.Expr]],
             j_box = arb_mat([[arb_eval(h, env) for h in row] for row in hess])
             delta = arb_mat([[box[i] - mid[i]] for i in range(q)])
             gm = arb_mat([[v] for v in g_mid])
-            k = arb_mat([[v] for v in mid]) - y * gm + (arb_mat([[int(i == j) for j in range(q)] for i in range(q)]) - y * j_box) * delta
+            eye = arb_mat([[int(i == j) for j in range(q)] for i in range(q)])
+            k = arb_mat([[v] for v in mid]) - y * gm + (eye - y * j_box) * delta
             kk = [k[i, 0] for i in range(q)]
             if all(box[i].contains_interior(kk[i]) for i in range(q)):
                 return True, kk

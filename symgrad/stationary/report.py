@@ -45,7 +45,8 @@ def render_text(a: Analysis) -> str:
     else:
         lines.append("no isolated stationary points" + (" in the box" if a.box else ""))
     for f in a.families:
-        lines.append(f"family: {f.description}: {f.verdict.label} ({'; '.join(f.verdict.evidence)})")
+        why = "; ".join(f.verdict.evidence)
+        lines.append(f"family: {f.description}: {f.verdict.label} ({why})")
     for pc in a.pieces:
         lines.append(f"piece {pc.interval}: f = {pc.expression}, f' = {pc.derivative}: {pc.note}")
     for n in a.notes:

@@ -43,8 +43,8 @@ __all__ = [
     "MAX_BEZOUT",
     "MAX_EXACT_VARS",
     "MAX_LINEAR_VARS",
-    "ExactSolution",
     "ExactFamily",
+    "ExactSolution",
     "exact_eligible",
     "solve_exact",
 ]
@@ -111,7 +111,7 @@ def _linear(grads: list[sympy.Expr], variables: Sequence[sympy.Symbol]) -> Exact
 
 def _radical_generators(grads, variables) -> list[sympy.Expr]:
     gens = list(grads)
-    for i, v in enumerate(variables):
+    for _i, v in enumerate(variables):
         order = [w for w in variables if w != v] + [v]
         basis = sympy.groebner(grads, *order, order="lex")
         last = basis.exprs[-1]

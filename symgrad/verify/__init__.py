@@ -4,13 +4,16 @@
 * :mod:`symgrad.verify.autodiff` - framework gradients/Hessians vs certified values,
   measured flush-to-zero;
 * :mod:`symgrad.verify.battery` - the whole battery behind ``symgrad verify``;
-* :mod:`symgrad.verify.vectorized` - symgrad's float64 path over many weight vectors.
+* :mod:`symgrad.verify.vectorized` - symgrad's float64 path over many weight vectors;
+* :mod:`symgrad.verify.balls` - certified evaluation of SymPy expressions (for claims);
+* :mod:`symgrad.verify.claim_examples` - the text's worked examples as claims.
 
->>> from symgrad.verify import tolerance
+(Submodules are imported explicitly; this package re-exports nothing, so that
+``symgrad.verify.tolerance`` always names the module.)
+
+>>> from symgrad.verify.tolerance import tolerance
 >>> tolerance("float32", 3) == 4 * 4 * 2.0**-23
 True
 """
 
-from .tolerance import FORMATS, Comparison, compare_value, format_info, tolerance
-
-__all__ = ["FORMATS", "Comparison", "compare_value", "format_info", "tolerance"]
+__all__: list[str] = []

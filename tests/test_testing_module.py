@@ -1,0 +1,103 @@
+"""symgrad.testing: the oracle helpers for other projects' test suites."""
+
+from __future__ import annotations
+
+import json
+import math
+from fractions import Fraction
+
+import mpmath
+import numpy as np
+import pytest
+
+from symgrad.errors import SymgradError
+from symgrad.testing import (
+    assert_chain_gradient_close,
+    export_reference_vectors,
+    reference_vectors,
+)
+from tests._require import require_module
+
+
+def textbook_grad_depth2(w1: float, w2: float) -> list[float]:
+    """F = sigma(w2 w1): dF/dw1 = w2 s(1-s), dF/dw2 = w1 s(1-s), s = sigma(w1 w2)."""
+    s = 1 / (1 + math.exp(-w1 * w2))
+    return [w2 * s * (1 - s), w1 * s * (1 - s)]
+
+
+def test_correct_gradient_passes():
+    assert_chain_gradient_close(textbook_grad_depth2(0.5, -2.0), 2, [0.5, -2.0])
+
+
+def test_wrong_gradient_fails_with_details():
+    g = textbook_grad_depth2(0.5, -2.0)
+    g[1] *= 1 + 1e-9  # far outside 4*3*eps = 2.7e-15
+    with pytest.raises(AssertionError, match="dF/dw2"):
+        assert_chain_gradient_close(g, 2, [0.5, -2.0])
+
+
+def test_underflow_is_not_agreement():
+    # depth 40 with weights 1: dF/dw1 = prod sigma'(o_i) ~ 0.22^39 ~ 1e-26, below float16's
+    # range; a framework that returns 0 there has underflowed
+    L = 40
+    with mpmath.workdps(30):
+        o, grads_true = mpmath.mpf(1), []
+        outs = [o]
+        for _ in range(L - 1):
+            o = 1 / (1 + mpmath.exp(-o))
+            outs.append(o)
+        # dF/dw_k = o_{k-1} sigma'(z_k) prod_{i>k} sigma'(z_i) with all w = 1
+        ds = [outs[i] * (1 - outs[i]) for i in range(1, L)]
+        for k in range(L):
+            g = mpmath.fprod(ds) if k == 0 else outs[k - 1] * mpmath.fprod(ds[k - 1:])
+            grads_true.append(float(g))
+    got = np.asarray(grads_true, dtype=np.float16).astype(float)
+    assert got[0] == 0.0  # float16 cannot hold 1e-26
+    with pytest.raises(AssertionError, match="underflow"):
+        assert_chain_gradient_close(got, L, [1.0] * L, dtype="float16")
+    assert_chain_gradient_close(got, L, [1.0] * L, dtype="float16", allow_underflow=True)
+
+
+@pytest.mark.parametrize("fmt", ["float64", "float32", "bfloat16"])
+def test_torch_gradient_passes_the_oracle(fmt):
+    torch = require_module("torch")
+    w = torch.tensor([0.3, -1.2, 0.8, 1.5, -0.4], dtype=getattr(torch, fmt), requires_grad=True)
+    o = w[0]
+    for i in range(1, 5):
+        o = torch.tanh(w[i] * o)
+    o.backward()
+    assert_chain_gradient_close(w.grad.double().tolist(), 5, w.detach().double().tolist(),
+                                activation="tanh", dtype=fmt)
+
+
+def test_reference_vectors_against_hand_formula(tmp_path):
+    vec = reference_vectors([{"depth": 2, "weights": "0.5,-2"}])[0]
+    with mpmath.workdps(40):
+        s = 1 / (1 + mpmath.exp(1))  # sigma(w1 w2) = sigma(-1)
+        F = s
+        g1 = -2 * s * (1 - s)
+        g2 = mpmath.mpf("0.5") * s * (1 - s)
+        for got, true in ((vec["F"], F), (vec["gradient"][0], g1), (vec["gradient"][1], g2)):
+            assert abs(mpmath.mpf(got["value"]) - true) <= mpmath.mpf(got["radius"]) + \
+                mpmath.mpf(10) ** -35
+            assert int(got["certified_digits"]) >= 18
+    assert vec["weights"] == ["1/2", "-2"]
+    path = tmp_path / "vectors.json"
+    export_reference_vectors(path, [{"depth": 3, "weights": "normal:0,1,seed=4",
+                                     "activation": "softplus", "digits": 25}])
+    data = json.loads(path.read_text())
+    assert data["vectors"][0]["activation"] == "softplus"
+    assert len(data["vectors"][0]["gradient"]) == 3
+    # weights are exact decimal/fraction strings of the seeded draw
+    assert all(Fraction(w) for w in data["vectors"][0]["weights"])
+
+
+def test_bad_specs():
+    with pytest.raises(SymgradError, match="unknown spec keys"):
+        reference_vectors([{"depth": 2, "width": 3}])
+    with pytest.raises(SymgradError):
+        reference_vectors([{"depth": 0}])
+    with pytest.raises(SymgradError, match="give 3 weights"):
+        assert_chain_gradient_close([1.0, 2.0], 3, [1.0, 1.0])
+    with pytest.raises(SymgradError, match="cannot write"):
+        export_reference_vectors("/nonexistent-dir/x.json", [{"depth": 1}])
