@@ -7,7 +7,7 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from symgrad.backends.flint_backend import arb_to_mpf, certified_values
@@ -23,6 +23,16 @@ weights_st = st.lists(st.integers(-192, 192).map(lambda n: Fraction(n, 64)),
 acts = st.sampled_from(["sigmoid", "tanh", "softplus"])
 SETTINGS = settings(derandomize=True, max_examples=15, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
+
+
+def max_preactivation(chain, ws) -> float:
+    """Largest pre-activation z_i = w_i o_{i-1} (float64 forward pass, independent)."""
+    o, best = float(ws[0]), -np.inf
+    for w in ws[1:]:
+        z = float(w) * o
+        best = max(best, z)
+        o = np.logaddexp(0.0, z)  # softplus, overflow-free
+    return best
 
 
 def _check_all(grad, chain, weights, fmt="float64"):
@@ -52,6 +62,10 @@ def test_frameworks_agree_with_certified_and_symgrad(backend):
     @given(weights_st, acts)
     def prop(ws, act):
         chain = Chain(len(ws), activation=act)
+        if backend == "torch" and act == "softplus":
+            # torch's softplus is linear beyond its documented threshold z > 20 (off by up
+            # to 2e-9); test_torch_backend checks that symgrad flags that as a disagreement
+            assume(max_preactivation(chain, ws) <= 20)
         r = mod.gradient(chain, ws, "float64")
         _check_all(r.grad_w, chain, ws)
         mine = gradient_float64(chain, np.array([[float(w) for w in ws]]))[0]

@@ -144,3 +144,12 @@ def test_flush_measurement_is_consistent_with_ieee():
         m = jb.flushes_subnormals(fmt)
         assert m["ieee"] > 0  # the IEEE result of tiny/2 is a nonzero subnormal
         assert m["flushes"] == (m["result"] == 0.0)
+
+
+def test_softplus_accurate_beyond_twenty():
+    """JAX's softplus keeps full accuracy for large arguments (compare the torch test)."""
+    require_module("jax")
+    from symgrad.verify.autodiff import compare_gradient
+
+    chk = compare_gradient("jax", Chain(2, activation="softplus"), [Fraction(5)] * 2, "float64")
+    assert chk.ok

@@ -144,3 +144,14 @@ def test_flush_measurement_is_consistent_with_ieee():
         m = tb.flushes_subnormals(fmt)
         assert m["ieee"] > 0  # the IEEE result of tiny/2 is a nonzero subnormal
         assert m["flushes"] == (m["result"] == 0.0)
+
+
+def test_softplus_threshold_is_caught():
+    """torch.nn.functional.softplus(z) returns z (derivative 1) for z > 20 (its documented
+    threshold); the exact derivative sigma(25) = 1 - 1.4e-11 differs by ~6e4 float64 ulps."""
+    require_module("torch")
+    from symgrad.verify.autodiff import compare_gradient
+
+    chk = compare_gradient("torch", Chain(2, activation="softplus"), [Fraction(5)] * 2,
+                           "float64")
+    assert not chk.ok and "disagree" in chk.counts()

@@ -345,10 +345,14 @@ def chain_hessian_document(depth: int = 3, point: tuple[Fraction, ...] | None = 
                                sympy.FiniteSet(*[_decimal(e, digits) for e in eig]),
                                evaluate=False),
                       kind != "undecided" and all(e.rad() < tiny for e in eig)))
-    stat = ("The gradient at the point is not zero (certified: the ball of every partial "
-            "derivative listed excludes 0), so the point is not stationary; the eigenvalues "
-            "describe the local curvature only." if nonzero else
-            "The gradient vanishes at the point, so the classification applies.")
+    if nonzero:
+        stat = ("The gradient at the point is not zero (certified: the ball of every partial "
+                "derivative listed excludes 0), so the point is not stationary; the eigenvalues "
+                "describe the local curvature only.")
+    elif all(sympy.simplify(g) == 0 for g in grad_at):
+        stat = "The gradient vanishes exactly at the point, so the classification applies."
+    else:
+        stat = "Whether the gradient vanishes at the point is undecided at this precision."
     steps.append(Step(stat, "Arb enclosures of the gradient at the point; nonzero for k = "
                       + ", ".join(str(k) for k in nonzero),
                       sympy.Eq(sympy.Symbol("nabla_F"), grad_at.applyfunc(name).T,

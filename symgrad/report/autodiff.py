@@ -54,7 +54,8 @@ def autodiff_rows(ctx: Context) -> tuple[list[Row], list[LeftOut]]:
         for fmt in formats:
             check = verify.compare_gradient(backend, ctx.chain, ctx.weights, fmt)
             rows.append(Row(
-                f"{backend} gradient in {fmt} is what {fmt} arithmetic allows",
+                f"{backend}'s gradient in {fmt} agrees with the certified values, or "
+                f"underflows only where {fmt} must",
                 f"{backend} autodiff vs certified values (tolerance model)",
                 check.summary(),
                 "holds" if check.ok else "fails",

@@ -83,6 +83,10 @@ class Report:
         self.sections = sections
         self.timings = timings  # seconds per step (not on the page: the page is deterministic)
 
+    def __repr__(self) -> str:
+        names = ", ".join(s.anchor for s in self.sections)
+        return f"Report({self.chain.describe()}; sections: {names})"
+
     @property
     def left_out(self) -> list[LeftOut]:
         return [lo for s in self.sections for lo in s.left_out]

@@ -66,7 +66,8 @@ def _chain_row(ctx: Context) -> list[object] | None:
     desc, _points = landscape.stationary_description(ctx.chain)
     inf = landscape.chain_infimum(ctx.chain)
     return [f"the report's chain, depth {ctx.chain.depth}", Markup(esc(desc)),
-            verdict_badge("no stationary point" if desc.startswith("none") else "see points"),
+            verdict_badge("no stationary point" if desc.startswith("none")
+                          else "stationary points exist"),
             f"inf F = {sympy.sstr(inf)}, approached but not attained: a tiny gradient here is "
             "not a sign of a nearby optimum"]
 

@@ -210,16 +210,21 @@ def congruence_enclosures(h: arb_mat) -> tuple[list[arb], str]:
 
     n = h.nrows()
     with flint_prec(64):
-        top = max((abs(h[i, j].mid()) for i in range(n) for j in range(n)), key=float)
+        mids = [[h[i, j].mid() for j in range(n)] for i in range(n)]
+        top = max((abs(e) for row in mids for e in row), key=float)
         top = top.mid() if top != 0 else arb(1)
         man, ex = top.man_exp()
         scale = arb(2) ** -(int(ex) + int(man).bit_length())
-        a = np.array([[float(h[i, j].mid() * scale) for j in range(n)] for i in range(n)])
-        a = (a + a.T) / 2
-        _, vecs = np.linalg.eigh(a)
-        v = arb_mat([[float(vecs[i, j]) for j in range(n)] for i in range(n)])
+        cut = top * arb(2) ** -100
+        a = np.array([[float(e * scale) for e in row] for row in mids])
+        _, vecs = np.linalg.eigh((a + a.T) / 2)
+        v = arb_mat(vecs.tolist())
         vt = v.transpose()
-        m = vt * h * v
+        # entries far below float resolution become 0 +/- |h_ij| (same enclosure, but
+        # arb's block matrix product is much faster with a narrow exponent range)
+        hr = arb_mat([[arb(0, abs(h[i, j]).upper()) if abs(mids[i][j]) < cut else +h[i, j]
+                       for j in range(n)] for i in range(n)])
+        m = vt * hr * v
         g = vt * v
 
         def discs(mat):
