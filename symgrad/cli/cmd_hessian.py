@@ -1,11 +1,22 @@
-"""``symgrad hessian``: the deep chain's Hessian in all L weights at a weight point."""
+"""``symgrad hessian``: the deep chain's Hessian in all L weights at a weight point.
+
+Certified (Arb balls, every entry to --digits correct digits), by forward
+over reverse mode on the shared recurrence; seed or general form (input x,
+biases held fixed); depth up to :data:`symgrad.stationary.landscape.MAX_HESSIAN_DEPTH`.
+
+    symgrad hessian --depth 2 --weights 0 --digits 8
+    symgrad hessian --depth 200 --weights normal:0,1,seed=7 --format json
+    symgrad hessian --depth 3 --form general --bias --biases 0.5 --x 2 --weights 1
+"""
 
 from __future__ import annotations
 
 import argparse
+import re
 from fractions import Fraction
 
 from ..errors import SymgradError
+from ._common import add_chain_arguments, add_point_arguments, chain_from_args, point_from_args
 
 HELP = "Hessian of the deep chain at a weight point, certified eigenvalues and its class"
 
@@ -13,14 +24,36 @@ __all__ = ["HELP", "add_arguments", "render_hessian", "run"]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--depth", required=True, help="number of layers L (at most 60)")
-    parser.add_argument("--weights", required=True, help="weights SPEC, e.g. 1 or 0.5,1 or "
-                        "normal:0,1,seed=7 (write --weights=-1,2 when it starts with -)")
-    parser.add_argument("--activation", default="sigmoid", help="sigmoid, tanh or softplus")
+    add_chain_arguments(parser)
+    add_point_arguments(parser)
     parser.add_argument("--digits", type=int, default=20, help="correct digits (default 20)")
+    parser.add_argument("--no-eigenvalues", action="store_true",
+                        help="skip the O(L^3) eigenvalue enclosures (a stationary point is "
+                        "then left undecided)")
     parser.add_argument("--small-gradient", default=None, metavar="C",
-                        help="also check boxes s*(1,..,1) +/- 1/10 for ||grad F|| < C")
+                        help="also check boxes s*(1,..,1) +/- 1/10 for ||grad F|| < C "
+                        "(seed form)")
     parser.add_argument("--format", choices=("text", "json", "latex"), default="text")
+
+
+_NUM = re.compile(r"^(-?[0-9.]+)e([-+]?[0-9]+)$")
+
+
+def _tex(entry: str) -> str:
+    """A decimal string from the Hessian as LaTeX ('1.5e-7' -> 1.5 \\cdot 10^{-7})."""
+    if entry.startswith("["):  # '[+/- r]': zero to within r
+        return r"0 \pm " + _tex(entry.strip("[]").split()[-1])
+    m = _NUM.match(entry)
+    return f"{m.group(1)} \\cdot 10^{{{int(m.group(2))}}}" if m else entry
+
+
+def _point_line(res) -> str:
+    parts = [res.chain.describe(), "weights " + ", ".join(str(w) for w in res.weights)]
+    if res.biases is not None:
+        parts.append("biases " + ", ".join(str(b) for b in res.biases))
+    if res.chain.form == "general":
+        parts.append(f"x = {res.x if res.x is not None else 1}")
+    return "; ".join(parts)
 
 
 def render_hessian(res, regions, c, fmt: str) -> str:
@@ -34,19 +67,21 @@ def render_hessian(res, regions, c, fmt: str) -> str:
             "c": str(c), "regions": [r.as_dict() for r in regions]}
         return dumps_json(d)
     if fmt == "latex":
-        n = res.chain.depth
-        num = sympy.Matrix(n, n, lambda i, j: sympy.Symbol(res.hessian_text[i][j]))
-        rows = [r"D^2 F(w) \approx " + sympy.latex(num)]
+        body = " \\\\\n".join(" & ".join(_tex(v) for v in row) for row in res.hessian_text)
+        rows = [r"D^2 F(w) \approx \begin{pmatrix}" + "\n" + body + "\n" + r"\end{pmatrix}"]
         if res.symbolic is not None:
             rows.insert(0, r"D^2 F = " + sympy.latex(res.symbolic))
         rows.append(r"\text{" + res.verdict.label + "}")
         return "\\begin{align*}\n" + " \\\\\n".join(f"& {r}" for r in rows) + "\n\\end{align*}\n"
-    lines = [f"{res.chain.describe()}; weights {', '.join(str(w) for w in res.weights)}",
-             f"F = {res.value}", f"grad F = ({', '.join(res.gradient)})",
-             f"||grad F|| = {res.grad_norm}", "Hessian:"]
+    lines = [_point_line(res), f"F = {res.value}", f"grad F = ({', '.join(res.gradient)})",
+             f"||grad F|| = {res.grad_norm}", "Hessian in the weights:"]
     width = max(len(v) for row in res.hessian_text for v in row)
     lines += ["  " + "  ".join(v.rjust(width) for v in row) for row in res.hessian_text]
-    lines.append("eigenvalue enclosures: " + ", ".join(res.eigenvalues))
+    if res.eigenvalues:
+        lines.append(f"eigenvalue enclosures ({res.eigen_method}): "
+                     + ", ".join(res.eigenvalues))
+    else:
+        lines.append(f"eigenvalue enclosures: {res.eigen_method}")
     lines.append(f"class: {res.verdict.label} ({'; '.join(res.verdict.evidence)})")
     lines.append(f"stationary points of F: {res.stationary_set}")
     if regions is not None:
@@ -61,21 +96,26 @@ def render_hessian(res, regions, c, fmt: str) -> str:
 
 
 def run(args) -> int:
-    from ..chain import Chain, validate_depth
-    from ..stationary.landscape import chain_hessian, small_gradient_regions
-    from ..weights import parse_number, parse_weights
+    from ..stationary.landscape import MAX_HESSIAN_DEPTH, chain_hessian, small_gradient_regions
+    from ..weights import parse_number
 
-    depth = validate_depth(args.depth)
-    chain = Chain(depth, activation=args.activation)
+    chain = chain_from_args(args)
+    if chain.depth > MAX_HESSIAN_DEPTH:
+        raise SymgradError(f"depth {chain.depth} is above the Hessian cap {MAX_HESSIAN_DEPTH}",
+                           hint=f"use --depth {MAX_HESSIAN_DEPTH} or less")
     if not 1 <= args.digits <= 1000:
         raise SymgradError(f"--digits must be in 1..1000, got {args.digits}")
-    weights = parse_weights(args.weights, depth)
-    res = chain_hessian(chain, weights, digits=args.digits)
-    regions = c = None
+    c = None
     if args.small_gradient is not None:
+        if chain.form != "seed":
+            raise SymgradError("--small-gradient supports the seed form only",
+                               hint="drop --form/--bias")
         c = parse_number(args.small_gradient, what="--small-gradient")
         if c <= 0:
             raise SymgradError("--small-gradient must be > 0")
-        regions = small_gradient_regions(chain, Fraction(c))
+    weights, biases, x = point_from_args(args, chain)
+    res = chain_hessian(chain, weights, digits=args.digits, biases=biases, x=x,
+                        eigenvalues=not args.no_eigenvalues)
+    regions = None if c is None else small_gradient_regions(chain, Fraction(c))
     print(render_hessian(res, regions, c, args.format), end="")
     return 0

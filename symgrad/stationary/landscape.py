@@ -336,8 +336,12 @@ def _evaluate(chain, weights, biases, x, digits):
 
 def chain_hessian(chain: Chain, weights: Sequence[Fraction], *, digits: int = 20,
                   symbolic_max_depth: int = 3, biases: Sequence[Fraction] | None = None,
-                  x: Fraction | None = None) -> ChainHessian:
-    """Hessian of F in the weights at ``weights`` to ``digits`` correct digits, with its class."""
+                  x: Fraction | None = None, eigenvalues: bool = True) -> ChainHessian:
+    """Hessian of F in the weights at ``weights`` to ``digits`` correct digits, with its class.
+
+    ``biases``/``x``: the general form's fixed parameters.  ``eigenvalues=False``
+    skips the O(L^3) enclosures (a stationary point is then left undecided).
+    """
     n = chain.depth
     if n > MAX_HESSIAN_DEPTH:
         raise SymgradError(f"depth {n} is above the Hessian cap {MAX_HESSIAN_DEPTH}",
@@ -365,11 +369,16 @@ def chain_hessian(chain: Chain, weights: Sequence[Fraction], *, digits: int = 20
         if loose:
             notes.append(f"{loose} Hessian entries are balls around 0 at {bits} bits (shown "
                          "with their radius): zero to within it, possibly exactly 0")
-        if n <= EIG_RUMP_MAX_DEPTH:
+        if not eigenvalues:
+            eigs, how = [], "skipped (eigenvalues=False)"
+        elif n <= EIG_RUMP_MAX_DEPTH:
             eigs, how = eigen_enclosures(h)
         else:
             eigs, how = congruence_enclosures(h)
-        if stationary:
+        if stationary and not eigenvalues:
+            verdict = Verdict("degenerate: undecided", None, None, "none",
+                              ["stationary, but the eigenvalue enclosures were skipped"])
+        elif stationary:
             verdict = _verdict(eigs, how)
         elif stationary is None:
             verdict = Verdict("degenerate: undecided", None, None, "gradient",
