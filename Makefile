@@ -20,7 +20,7 @@ setup: $(STAMP)
 
 ## the main job on its built-in default: writes symgrad-report/
 report: setup
-	$(VENV)/bin/symgrad report --force
+	$(VENV)/bin/symgrad report
 
 ## the whole test suite (installs pdflatex and chromium from Debian when run as root)
 test: setup

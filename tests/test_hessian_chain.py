@@ -1,21 +1,51 @@
-"""The chain's Hessian: arb forward recurrence vs SymPy's symbolic Hessian, classes, regions."""
+"""The chain's Hessian (forward over reverse, Arb duals) vs independent references.
+
+References: SymPy's symbolic Hessian of the nested expression (evaluated by
+mpmath at 40 digits), central finite differences of a gradient written here
+with mpmath, numpy's float64 eigenvalues.  Stationarity verdicts are checked
+against SymPy gradients and against sign changes of F evaluated by mpmath.
+"""
 
 from fractions import Fraction as Fr
 
+import mpmath
 import pytest
 import sympy
+from flint import arb, arb_mat
 
+from symgrad.activations import sigmoid, softplus
+from symgrad.backends.dual import DualArbOps
 from symgrad.chain import Chain
 from symgrad.errors import SymgradError
+from symgrad.recurrence import evaluate_chain
+from symgrad.stationary.evaluate import flint_prec
 from symgrad.stationary.landscape import (
+    EIG_RUMP_MAX_DEPTH,
+    MAX_HESSIAN_DEPTH,
     chain_hessian,
     small_gradient_regions,
     stationary_description,
     symbolic_hessian,
 )
+from symgrad.weights import parse_weights
+
+ACTS = ["sigmoid", "tanh", "softplus"]
 
 
-@pytest.mark.parametrize("act", ["sigmoid", "tanh", "softplus"])
+def _close(text: str, ref, rel: str) -> bool:
+    """A printed entry agrees with ``ref``: '[+/- r]' must contain it, '0' is exact."""
+    ref = mpmath.mpf(ref)
+    if text.startswith("["):
+        return abs(ref) <= mpmath.mpf(text.strip("[]").split()[-1])
+    if text == "0":
+        return ref == 0
+    return abs(mpmath.mpf(text) - ref) <= abs(ref) * mpmath.mpf(rel)
+
+
+# -- against SymPy's symbolic Hessian ------------------------------------------------
+
+
+@pytest.mark.parametrize("act", ACTS)
 def test_matches_sympy_evalf(act):
     chain = Chain(3, activation=act)
     w = [Fr(1), Fr(2), Fr(-1, 2)]
@@ -29,12 +59,143 @@ def test_matches_sympy_evalf(act):
             assert abs(got - ref) <= abs(ref) * sympy.Float("1e-23")
 
 
+@pytest.mark.parametrize("act", ACTS)
+@pytest.mark.parametrize("form", ["seed", "general"])
+def test_sympy_hessian_depths_2_to_5(act, form):
+    general = form == "general"
+    for depth in range(2, 6):
+        chain = Chain(depth, activation=act, form=form, bias=general)
+        w = [Fr((-1) ** k * (k + 2), 5) for k in range(depth)]  # -> 2/5, -3/5, 4/5, ...
+        b = [Fr(1, 3) - Fr(k, 4) for k in range(depth)] if general else None
+        x = Fr(-3, 2) if general else None
+        syms = [*chain.weights, *chain.biases, chain.input] if general else list(chain.weights)
+        vals = [*w, *b, x] if general else w
+        # SymPy's Hessian of the nested expression, with sigmoid and softplus replaced by
+        # their textbook formulas, evaluated by mpmath
+        expr = chain.nested_expression().replace(
+            lambda e: isinstance(e, (sigmoid, softplus)),
+            lambda e: (1 / (1 + sympy.exp(-e.args[0])) if isinstance(e, sigmoid)
+                       else sympy.log(1 + sympy.exp(e.args[0]))))
+        h = sympy.hessian(expr, chain.weights)
+        fn = sympy.lambdify(syms, [h[i, j] for i in range(depth) for j in range(depth)],
+                            "mpmath", cse=True)
+        with mpmath.workdps(40):
+            ref = fn(*[mpmath.mpf(v.numerator) / v.denominator for v in vals])
+        res = chain_hessian(chain, w, digits=25, biases=b, x=x, symbolic_max_depth=0)
+        got = [v for row in res.hessian_text for v in row]
+        # 25 printed digits, last digit +/- 1: relative 1e-23 leaves a margin of 10
+        assert all(_close(g, r, "1e-23") for g, r in zip(got, ref)), (depth, got, ref)
+
+
+def test_symmetry_of_separately_computed_columns():
+    # column j (seed e_j) and column i (seed e_i) come from different dual sweeps:
+    # d/dw_j (dF/dw_i) and d/dw_i (dF/dw_j) must agree (Schwarz)
+    chain = Chain(12, activation="tanh", form="general", bias=True)
+    w = parse_weights("normal:0,1,seed=3", 12)
+    b = parse_weights("uniform:-1,1,seed=4", 12)
+    ops = DualArbOps()
+    with flint_prec(200):
+        cols = []
+        for j in range(12):
+            seeded = [ops.seed(v, arb(1)) if k == j else ops.convert(v) for k, v in enumerate(w)]
+            v = evaluate_chain(chain, seeded, ops, biases=b, x=Fr(7, 10))
+            cols.append([g.tan if g.tan is not None else arb(0) for g in v.grad_w])
+        for i in range(12):
+            for j in range(i):
+                assert cols[j][i].overlaps(cols[i][j])
+                assert abs(cols[j][i] - cols[i][j]) <= abs(cols[i][j]) * arb("1e-50")
+    res = chain_hessian(chain, w, biases=b, x=Fr(7, 10), digits=20, eigenvalues=False)
+    assert all(res.hessian_text[i][j] == res.hessian_text[j][i]
+               for i in range(12) for j in range(12))
+
+
+# -- depth 200 against finite differences --------------------------------------------
+
+
+def _mp_grad(act, w, b, x, seed_form):
+    """dF/dw by a forward pass and a reverse sweep written here with mpmath."""
+    fns = {"sigmoid": lambda t: 1 / (1 + mpmath.exp(-t)), "tanh": mpmath.tanh,
+           "softplus": lambda t: mpmath.log1p(mpmath.exp(t))}
+    ders = {"sigmoid": lambda t: mpmath.exp(-t) / (1 + mpmath.exp(-t)) ** 2,
+            "tanh": lambda t: mpmath.sech(t) ** 2,
+            "softplus": lambda t: 1 / (1 + mpmath.exp(-t))}
+    o, ins, ds = x, [], []
+    for k, wk in enumerate(w):
+        z = wk * o + b[k]
+        ins.append(o)
+        if k == 0 and seed_form:
+            o, d = z, mpmath.mpf(1)
+        else:
+            o, d = fns[act](z), ders[act](z)
+        ds.append(d)
+    grad, delta = [None] * len(w), mpmath.mpf(1)
+    for k in range(len(w) - 1, -1, -1):
+        grad[k] = delta * ds[k] * ins[k]
+        delta = delta * ds[k] * w[k]
+    return grad
+
+
+@pytest.mark.parametrize(("act", "form"), [("sigmoid", "seed"), ("tanh", "general")])
+def test_depth_200_against_central_differences(act, form):
+    n, general = 200, form == "general"
+    chain = Chain(n, activation=act, form=form, bias=general)
+    w = parse_weights("normal:0,1.5,seed=11", n)
+    b = parse_weights("uniform:-0.5,0.5,seed=12", n) if general else None
+    x = Fr(9, 10) if general else None
+    res = chain_hessian(chain, w, digits=20, biases=b, x=x, eigenvalues=False)
+    with mpmath.workdps(250):
+        wm = [mpmath.mpf(v.numerator) / v.denominator for v in w]
+        bm = [mpmath.mpf(v.numerator) / v.denominator for v in b] if general else [0] * n
+        xm = mpmath.mpf(x.numerator) / x.denominator if general else mpmath.mpf(1)
+        step = mpmath.mpf(10) ** -40
+        for j, rows in [(0, (0, 1, 199)), (120, (57, 120, 199)), (199, (0, 198, 199))]:
+            up, dn = list(wm), list(wm)
+            up[j] += step
+            dn[j] -= step
+            gu, gd = _mp_grad(act, up, bm, xm, not general), _mp_grad(act, dn, bm, xm,
+                                                                      not general)
+            for i in rows:
+                fd = (gu[i] - gd[i]) / (2 * step)
+                # central difference: truncation O(step^2) ~ 1e-80 relative; the
+                # difference of gradients loses log10(|g_i| / (|H_ij| step)) <= ~130
+                # of 250 digits: far below the 1e-18 asked of 20 printed digits
+                assert _close(res.hessian_text[i][j], fd, "1e-18"), (i, j)
+
+
+# -- eigenvalues and classes -----------------------------------------------------------
+
+
+def test_congruence_enclosures_contain_numpy_eigenvalues():
+    np = pytest.importorskip("numpy")
+    n = EIG_RUMP_MAX_DEPTH + 20
+    res = chain_hessian(Chain(n, activation="tanh"), parse_weights("normal:0,1,seed=5", n),
+                        digits=20)
+    assert res.eigen_method.startswith("congruence")
+    a = np.array([[float(v) if not v.startswith("[") else 0.0 for v in row]
+                  for row in res.hessian_text])
+    lam = np.linalg.eigvalsh(a)
+    scale = np.abs(lam).max()
+    for got, ref in zip(res.eigenvalues, lam):
+        ball = arb(got)
+        # LAPACK's eigenvalues are backward stable: error <= ~n*eps*||H|| (use 1e-12)
+        assert abs(ball - float(ref)) <= arb(ball.rad()) + arb(1e-12 * scale)
+
+
 def test_origin_of_two_layer_chain_is_a_saddle():
     res = chain_hessian(Chain(2), [Fr(0), Fr(0)], digits=12)
     assert res.stationary
     assert res.verdict.cls == "saddle"
     assert res.hessian_text[0][1] == "0.250000000000"  # sigma'(0) = 1/4
     assert stationary_description(Chain(2))[1] == [(Fr(0), Fr(0))]
+
+
+def _mp_F(act, w):
+    f = {"sigmoid": lambda t: 1 / (1 + mpmath.exp(-t)), "tanh": mpmath.tanh,
+         "softplus": lambda t: mpmath.log1p(mpmath.exp(t))}[act]
+    o = w[0]
+    for wk in w[1:]:
+        o = f(wk * o)
+    return o
 
 
 def test_stationary_sets_against_sympy():
@@ -51,7 +212,45 @@ def test_stationary_sets_against_sympy():
         assert all(sympy.simplify(g.subs(point)) == 0 for g in gt)
     assert any(sympy.simplify(g.subs({w1: 0, w2: 1, w3: 1})) != 0 for g in gt)
     res = chain_hessian(t3, [Fr(0), Fr(0), Fr(1)], digits=10)
+    # F ~ w1*w2 near (0, 0, 1): an indefinite Hessian, a saddle (F takes both signs)
+    assert res.stationary and res.verdict.cls == "saddle"
+    with mpmath.workdps(30):
+        t = mpmath.mpf("1e-3")
+        assert _mp_F("tanh", [t, t, 1]) > 0 > _mp_F("tanh", [t, -t, 1])
+
+
+def test_deep_tanh_saddle_and_undecided():
+    n, p, q = 100, 9, 49  # zero weights at w10 and w50: stationary
+    w = [Fr(1)] * n
+    w[p] = w[q] = Fr(0)
+    res = chain_hessian(Chain(n, activation="tanh"), w, digits=15)
+    assert res.stationary and res.verdict.cls == "saddle"
+    with mpmath.workdps(40):
+        t = mpmath.mpf("1e-4")
+        up = [mpmath.mpf(v.numerator) for v in w]
+        dn = list(up)
+        up[p] = up[q] = dn[p] = t
+        dn[q] = -t
+        assert _mp_F("tanh", up) > 0 > _mp_F("tanh", dn)
+    # three zero weights: H = 0, the second-order test cannot decide
+    w[70] = Fr(0)
+    res = chain_hessian(Chain(n, activation="tanh"), w, digits=15, eigenvalues=False)
     assert res.stationary and res.verdict.cls == "degenerate: undecided"
+    assert all(v == "0" for row in res.hessian_text for v in row)
+
+
+def test_general_form_stationarity():
+    # tanh, x = 0, no bias: every o_j = 0, F = 0 identically: stationary, H = 0
+    chain = Chain(3, activation="tanh", form="general", bias=True)
+    res = chain_hessian(chain, [Fr(2)] * 3, biases=[Fr(0)] * 3, x=Fr(0), digits=10)
+    assert res.stationary and res.verdict.cls == "degenerate: undecided"
+    # z1 = 1*1 - 1 = 0 exactly, so o1 = 0 -- but dF/dw1 = x*prod(...) != 0
+    res = chain_hessian(chain, [Fr(1), Fr(3), Fr(2)], biases=[Fr(-1), Fr(0), Fr(0)],
+                        x=Fr(1), digits=10)
+    assert res.stationary is False and res.verdict.cls == "not stationary"
+    sig = Chain(4, form="general", bias=True)
+    res = chain_hessian(sig, [Fr(1)] * 4, biases=[Fr(0)] * 4, x=Fr(2), digits=10)
+    assert res.stationary is False and stationary_description(sig)[0].startswith("none")
 
 
 def test_not_stationary_point():
@@ -67,9 +266,20 @@ def test_small_gradient_regions():
     assert all(float(r.grad_norm_upper) < 1e-3 for r in qualifying)
 
 
-def test_depth_cap():
+# -- limits and errors -----------------------------------------------------------------
+
+
+def test_depth_cap_and_bad_input():
+    n = MAX_HESSIAN_DEPTH + 1
     with pytest.raises(SymgradError, match="cap"):
-        chain_hessian(Chain(61), [Fr(1)] * 61)
+        chain_hessian(Chain(n), [Fr(1)] * n)
+    with pytest.raises(SymgradError, match="weights"):
+        chain_hessian(Chain(3), [Fr(1)] * 2)
+    with pytest.raises(SymgradError, match="digits"):
+        chain_hessian(Chain(3), [Fr(1)] * 3, digits=0)
+    with pytest.raises(SymgradError, match="seed"):
+        small_gradient_regions(Chain(3, form="general"), Fr(1))
+    assert isinstance(arb_mat(1, 1), arb_mat)
 
 
 def test_cli(capsys):
@@ -81,5 +291,16 @@ def test_cli(capsys):
     assert main(["hessian", "--depth", "3", "--weights", "1", "--format", "json",
                  "--small-gradient", "1e-3"]) == 0
     assert '"small_gradient"' in capsys.readouterr().out
-    assert main(["hessian", "--depth", "2", "--weights", "x"]) == 2
-    assert "error" in capsys.readouterr().err
+    assert main(["hessian", "--depth", "2", "--form", "general", "--bias", "--biases",
+                 "0.5", "--x", "2", "--weights", "1", "--format", "latex"]) == 0
+    assert r"\begin{pmatrix}" in capsys.readouterr().out
+    bad = [["--depth", "2", "--weights", "x"],
+           ["--depth", str(MAX_HESSIAN_DEPTH + 1), "--weights", "1"],
+           ["--depth", "2", "--weights", "1", "--x", "2"],
+           ["--depth", "2", "--weights", "1", "--biases", "1"],
+           ["--depth", "2", "--weights", "1", "--digits", "0"],
+           ["--depth", "2", "--form", "general", "--weights", "1", "--small-gradient", "1"]]
+    for args in bad:
+        assert main(["hessian", *args]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("symgrad: error:") and err.count("\n") == 1
