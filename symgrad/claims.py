@@ -143,6 +143,19 @@ class ClaimResult:
         at = f" at {', '.join(f'{k}={v}' for k, v in self.at.items())}" if self.at else ""
         return f"{self.verdict}: {self.claim}{at}\n  by {self.method}: {self.evidence}"
 
+    def _repr_html_(self) -> str:
+        """Jupyter: the verdict and the claim, then the method and evidence as a table."""
+        from ._display import esc, html_table, verdict_badge
+
+        rows: list[list[object]] = [["method", self.method], ["evidence", self.evidence]]
+        if self.at:
+            rows.append(["at", ", ".join(f"{k} = {v}" for k, v in self.at.items())])
+        if self.counterexample:
+            rows.append(["counterexample",
+                         ", ".join(f"{k} = {v}" for k, v in self.counterexample.items())])
+        return (f"<div><p>{verdict_badge(self.verdict).html} <code>{esc(self.claim)}</code></p>"
+                + html_table(["", "claim check"], rows) + "</div>")
+
 
 def _holds(rel_type, sign: int) -> bool:
     """Whether ``lhs - rhs`` of sign ``sign`` (-1, 0, 1) satisfies the relation."""

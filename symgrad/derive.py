@@ -108,6 +108,23 @@ class GradientDerivation:
     def __repr__(self) -> str:
         return f"GradientDerivation({self.chain!r})"
 
+    def _first_partial(self) -> sympy.Equality:
+        lhs = sympy.Derivative(sympy.Symbol("F"), self.chain.weights[0])
+        return sympy.Eq(lhs, self.closed_form(1), evaluate=False)
+
+    def _repr_latex_(self) -> str:
+        """Jupyter: dF/dw_1 in closed form (``Product`` notation, O(1) in the depth)."""
+        from ._display import latex_display
+
+        return latex_display(self._first_partial())
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the chain and dF/dw_1 in closed form, as MathML."""
+        from ._display import html_block, math_html
+
+        return html_block(f"dF/dw1 of the {self.chain.describe()}",
+                          math_html(self._first_partial()))
+
     def local(self, i: int) -> LocalDerivatives:
         """Local derivatives of layer ``i`` (1-based), from ``sympy.diff``."""
         if i in self._cache:
@@ -234,6 +251,17 @@ class RouteCheck:
     @property
     def holds(self) -> bool:
         return all(self.per_k)
+
+    def _repr_html_(self) -> str:
+        """Jupyter: a table of k and whether the two routes are proven equal."""
+        from ._display import elide, html_table, verdict_badge
+
+        rows = [None if r is None else [str(r[0]), verdict_badge("yes" if r[1] else "no")]
+                for r in elide(list(enumerate(self.per_k, 1)))]
+        verdict = "holds" if self.holds else "fails"
+        return html_table(["k", "proven equal"], rows,
+                          caption=f"naive diff = layer-wise chain rule, {self.chain.describe()}: "
+                          f"{verdict}")
 
 
 def verify_routes(chain: Chain) -> RouteCheck:

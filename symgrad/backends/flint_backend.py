@@ -297,6 +297,13 @@ class Ball:
     def __repr__(self) -> str:
         return f"Ball({self.mid} ± {self.rad}, {self.digits} digits)"
 
+    def _repr_html_(self) -> str:
+        """Jupyter: ``mid ± rad`` and the number of certified digits."""
+        from .._display import esc
+
+        return (f"<span>{esc(self.mid)} &#xB1; {esc(self.rad)} "
+                f"<small>({self.digits} certified digits)</small></span>")
+
 
 @dataclass(frozen=True)
 class Certified:
@@ -321,6 +328,16 @@ class Certified:
         if self.grad_x is not None:
             out.append(("dF/dx", self.grad_x))
         return out
+
+    def _repr_html_(self) -> str:
+        """Jupyter: a table of every ball (long gradients cut)."""
+        from .._display import elide, html_table
+
+        rows = [None if nb is None else [nb[0], nb[1].mid, nb[1].rad, str(nb[1].digits)]
+                for nb in elide(self.balls())]
+        return html_table(["quantity", "midpoint", "radius", "certified digits"], rows,
+                          caption=f"certified enclosures, {self.digits} significant digits "
+                          f"requested (working precision {self.prec} bits)")
 
     def to_json(self) -> dict[str, object]:
         return {

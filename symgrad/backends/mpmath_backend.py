@@ -120,6 +120,18 @@ class Reference:
     grad_x: str | None
     raw: ChainValues
 
+    def _repr_html_(self) -> str:
+        """Jupyter: a table of F and every partial derivative (long gradients cut)."""
+        from .._display import elide, html_table
+
+        named = [("F", self.value), *((f"dF/dw{k}", g) for k, g in enumerate(self.grad_w, 1)),
+                 *((f"dF/db{k}", g) for k, g in enumerate(self.grad_b, 1))]
+        if self.grad_x is not None:
+            named.append(("dF/dx", self.grad_x))
+        return html_table(["quantity", "value"], elide(named),
+                          caption=f"{self.digits} correct significant digits "
+                          f"(working precision {self.working_dps} digits)")
+
 
 def _guard(depth: int) -> int:
     return 10 + 2 * math.ceil(math.log10(depth + 1))

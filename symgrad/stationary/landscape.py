@@ -7,8 +7,8 @@ grad F) is run once more with dual numbers over Arb balls
 (:class:`symgrad.backends.dual.DualArbOps`): weight j carries the tangent e_j,
 and the tangent of ``grad_w[i]`` is d^2F / dw_i dw_j.  Directions are batched
 ``BLOCK`` at a time (the tangent is an ``arb_mat`` column, so the inner loop
-runs in C): O(L^2) work and O(L * BLOCK) memory, instead of the O(L^3) of
-propagating L x L matrices.  The general form (input x, biases, all held fixed)
+runs in C): O(L^2) work and O(L * BLOCK) working memory besides H, instead
+of the O(L^3) of propagating L x L matrices.  The general form (input x, biases, all held fixed)
 comes for free from the shared recurrence.  Every entry is a certified ball;
 H[i, j] and H[j, i] are intersected (both enclose the same number), and the
 precision is raised until every entry of F, grad F and the Hessian has the
@@ -27,11 +27,13 @@ class is given only when it is sound: all enclosures away from 0 (inertia), or
 one provably positive and one provably negative eigenvalue (indefinite, so a
 saddle); otherwise "degenerate: undecided".
 
-**Depth cap and timings** (``benchmarks/`` figure, 20 digits, sigmoid,
-normal:0,1,seed=7, whole :func:`chain_hessian`): L = 50: 0.8 s (mostly Rump
-eigenvalues), L = 200: 0.7 s, L = 1000: 20 s (Hessian 2 s, text 3 s,
-eigenvalue congruence 12 s).  ``MAX_HESSIAN_DEPTH`` = 1000: the matrix
-itself (10^6 entries, its text and the O(L^3) certification) is the limit.
+**Depth cap and timings** (20 digits, normal:0,1,seed=7, 2-core machine,
+whole :func:`chain_hessian` / without eigenvalues): L = 50: 0.15-0.3 s /
+0.01 s; L = 200: 0.4-0.8 s / 0.14 s; L = 1000: 11-24 s / 4 s (``symgrad
+hessian`` end to end 16 s, 0.7 GB, 29 MB of text).  The Hessian alone is
+22x (L = 100) to 54x (L = 300) faster than the old O(L^3) propagation.
+``MAX_HESSIAN_DEPTH`` = 1000: the L x L matrix itself (10^6 balls, its text,
+the O(L^3) eigenvalue certification) is the limit, not the recurrence.
 
 **Stationary points** (in the weights; x, biases fixed).  dF/dw_k =
 o_{k-1} sigma'(z_k) prod_{i>k} w_i sigma'(z_i) with o_0 = 1 (seed) or x,
@@ -224,6 +226,7 @@ def congruence_enclosures(h: arb_mat) -> tuple[list[arb], str]:
         # arb's block matrix product is much faster with a narrow exponent range)
         hr = arb_mat([[arb(0, abs(h[i, j]).upper()) if abs(mids[i][j]) < cut else +h[i, j]
                        for j in range(n)] for i in range(n)])
+        del mids
         m = vt * hr * v
         g = vt * v
 

@@ -61,6 +61,15 @@ class Verdict:
             "evidence": list(self.evidence),
         }
 
+    def _repr_html_(self) -> str:
+        """Jupyter: the class, the method that decided it and the evidence."""
+        from .._display import esc, verdict_badge
+
+        items = "".join(f"<li>{esc(e)}</li>" for e in self.evidence)
+        how = f" by {esc(self.method)}" if self.method else ""
+        return (f"<div><p>{verdict_badge(self.label).html}{how}</p>"
+                + (f"<ul>{items}</ul>" if items else "") + "</div>")
+
 
 @dataclass
 class StationaryPoint:
@@ -101,6 +110,23 @@ class StationaryPoint:
             out["inertia"] = dict(zip(("positive", "negative", "zero"), self.inertia))
         out.update({k: v for k, v in self.extra.items()})
         return out
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the point, f there, its class and the evidence, as a two-column table."""
+        from .._display import html_table, verdict_badge
+
+        point = (", ".join(sympy.sstr(v) for v in self.exact) if self.exact is not None
+                 else ", ".join(self.coords))
+        rows: list[list[object]] = [
+            ["point", f"({point})"], ["f", self.value],
+            ["class", verdict_badge(self.verdict.label)],
+            ["decided by", "; ".join([self.verdict.method, *self.verdict.evidence]).strip("; ")],
+            ["certified", ("yes" if self.certified else "no")
+             + (f", unique root within \u00b1 {self.radius}" if self.radius else "")],
+        ]
+        if self.eigenvalues:
+            rows.append(["Hessian eigenvalue enclosures", ", ".join(self.eigenvalues)])
+        return html_table(["", f"{self.kind} stationary point"], rows)
 
 
 @dataclass
@@ -178,6 +204,20 @@ class Analysis:
             "pieces": [p.as_dict() for p in self.pieces],
             "notes": list(self.notes),
         }
+
+    def _repr_html_(self) -> str:
+        """Jupyter: f as MathML, then every point and family with its verdict."""
+        from .._display import esc, html_block, html_table, math_html
+        from ..report.stationary import _rows
+
+        f = sympy.Eq(sympy.Function("f")(*self.variables), self.expr, evaluate=False)
+        where = " in the box" if self.box else ""
+        table = (html_table(["stationary points", "verdict", "decided by"], _rows(self))
+                 if self.points or self.families
+                 else f"<p>no isolated stationary points{where}</p>")
+        notes = "".join(f"<li>{esc(n)}</li>" for n in self.notes)
+        return html_block(f"stationary points ({self.path})", math_html(f), table,
+                          f"<ul>{notes}</ul>" if notes else "")
 
 
 def _bound(text: str) -> sympy.Rational:

@@ -170,6 +170,22 @@ class GradientCheck:
             "values": {n: c.to_json() for n, c in zip(self.names, self.comparisons)},
         }
 
+    def _repr_html_(self) -> str:
+        """Jupyter: computed against certified value, per quantity (long gradients cut)."""
+        from .._display import elide, html_table, verdict_badge
+
+        rows = []
+        for item in elide(list(zip(self.names, self.comparisons))):
+            if item is None:
+                rows.append(None)
+                continue
+            n, j = item[0], item[1].to_json()
+            rows.append([n, j["computed"], j["true"], j["rel_error"] or "-",
+                         verdict_badge(str(j["verdict"]))])
+        return html_table(["quantity", "computed", "true (certified)", "rel. error", "verdict"],
+                          rows, caption=f"{self.backend} {self.format}, "
+                          f"{self.chain.describe()}: {self.summary()}")
+
 
 def compare_gradient(backend: str, chain: Chain, weights: Sequence[Fraction], fmt: str, *,
                      biases: Sequence[Fraction] | None = None,
@@ -308,6 +324,23 @@ class HessianCheck:
             "reference_error": f"{self.reference_error:.3e}",
             "entries": [[c.to_json() for c in row] for row in self.comparisons],
         }
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the verdict of every entry d2F/dw_i dw_j (large matrices cut)."""
+        from .._display import GAP, elide, html_table
+
+        idx = elide(range(len(self.comparisons)))
+
+        def cell(i: int, j: int | None) -> str:
+            if j is None:
+                return GAP
+            c = self.comparisons[i][j]
+            return c.verdict if c.ratio is None else f"{c.verdict} ({c.ratio:.2g} tol)"
+
+        rows = [None if i is None else [f"w{i + 1}", *(cell(i, j) for j in idx)] for i in idx]
+        head = ["", *(GAP if j is None else f"w{j + 1}" for j in idx)]
+        return html_table(head, rows, caption=f"Hessian, {self.backend} {self.format}, "
+                          f"{self.chain.describe()}: {self.summary()}")
 
 
 def compare_hessian(backend: str, chain: Chain, weights: Sequence[Fraction],
