@@ -89,11 +89,14 @@ def _random(kind: str, body: str, depth: int) -> tuple[Fraction, ...]:
     return tuple(Fraction(float(v)) for v in draw)
 
 
-def parse_weights(spec: str, depth: int) -> tuple[Fraction, ...]:
-    """Turn a ``--weights`` SPEC into exactly ``depth`` exact weights."""
+def parse_weights(spec: str, depth: int, *, option: str = "--weights") -> tuple[Fraction, ...]:
+    """Turn a ``--weights`` SPEC into exactly ``depth`` exact values.
+
+    ``option`` names the command-line option in error messages (``--biases``...).
+    """
     s = str(spec).strip()
     if not s:
-        raise SymgradError("empty --weights", hint="give a number, a list, or normal:0,1,seed=7")
+        raise SymgradError(f"empty {option}", hint="give a number, a list, or normal:0,1,seed=7")
     head, sep, body = s.partition(":")
     if sep:
         kind = head.strip().lower()
@@ -107,7 +110,7 @@ def parse_weights(spec: str, depth: int) -> tuple[Fraction, ...]:
         return (parse_number(items[0]),) * depth
     if len(items) != depth:
         raise SymgradError(
-            f"--weights lists {len(items)} numbers but the depth is {depth}",
+            f"{option} lists {len(items)} numbers but the depth is {depth}",
             hint=f"give exactly {depth} numbers, or one number for all",
         )
     return tuple(parse_number(v) for v in items)

@@ -73,8 +73,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "_run", None):
         parser.print_help()
         return 2
+    from .. import interrupts
+
+    interrupts.install()
     try:
-        return int(args._run(args) or 0)
+        status = int(args._run(args) or 0)
+        interrupts.checkpoint()  # a Ctrl-C swallowed by a C callback still counts
+        return status
     except SymgradError as exc:
         print(f"symgrad: error: {exc}", file=sys.stderr)
         return 2

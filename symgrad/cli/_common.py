@@ -76,7 +76,8 @@ def point_from_args(args: argparse.Namespace, chain: Chain):
     weights = parse_weights(args.weights, chain.depth)
     biases = None
     if chain.bias:
-        biases = parse_weights(args.biases if args.biases is not None else "0", chain.depth)
+        spec = args.biases if args.biases is not None else "0"
+        biases = parse_weights(spec, chain.depth, option="--biases")
     elif args.biases is not None:
         raise SymgradError("--biases needs a chain with biases", hint="add --form general --bias")
     x: Fraction | None = None

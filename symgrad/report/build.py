@@ -28,6 +28,7 @@ from pathlib import Path
 
 from ..chain import Chain, validate_depth
 from ..errors import SymgradError
+from ..interrupts import checkpoint
 from ..output import dumps_json, ensure_writable_dir, write_atomic
 from ..progress import task_progress
 from ..weights import parse_number, parse_weights
@@ -164,7 +165,10 @@ class Report:
                                                   "files": sorted(files)}))
         # the page last: once index.html is there, everything it refers to is too
         order = sorted(files, key=lambda n: (n == "index.html", n))
-        written = [write_atomic(folder / name, files[name]) for name in order]
+        written = []
+        for name in order:
+            checkpoint()
+            written.append(write_atomic(folder / name, files[name]))
         for name in sorted(set(old) - set(files)):
             stale = folder / name
             if stale.is_file():
@@ -237,6 +241,7 @@ def build_report(options: ReportOptions | None = None, *, quiet: bool = True,
     sections, timings = [], {}
     with task_progress("symgrad report", total=len(steps), quiet=quiet) as bar:
         for name in steps:
+            checkpoint()  # a Ctrl-C swallowed inside a C callback still stops here
             bar.describe(f"report: {name}")
             start = time.perf_counter()
             sections.append(table[name](ctx))
