@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ..errors import SymgradError
+from ..stationary.budget import EXACT_TIME_BUDGET
 
 HELP = "find and classify the stationary points of an expression (exact or certified)"
 
@@ -22,6 +23,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="solution path (default auto: exact when within budget)")
     parser.add_argument("--starts", type=int, default=64,
                         help="seeded Newton starts for the numeric path (default 64)")
+    parser.add_argument("--time-budget", type=float, default=EXACT_TIME_BUDGET, metavar="SECONDS",
+                        help="seconds the exact solver may take before the numeric path is "
+                        f"used (default {EXACT_TIME_BUDGET:g})")
     parser.add_argument("--format", choices=("text", "json", "latex"), default="text")
 
 
@@ -31,7 +35,9 @@ def run(args) -> int:
 
     if not 1 <= args.starts <= 10_000:
         raise SymgradError(f"--starts must be in 1..10000, got {args.starts}")
+    if not 0 < args.time_budget <= 3600:
+        raise SymgradError(f"--time-budget must be in (0, 3600] seconds, got {args.time_budget}")
     result = analyse(args.expr, args.vars, box=args.box, digits=args.digits,
-                     method=args.method, starts=args.starts)
+                     method=args.method, starts=args.starts, time_budget=args.time_budget)
     print(render(result, args.format), end="")
     return 0

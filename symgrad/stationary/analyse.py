@@ -23,6 +23,7 @@ from flint import arb_mat
 from ..errors import SymgradError
 from ..parsing import parse_expression, parse_variables
 from .algebraic import AlgebraicPoint, field_charpoly
+from .budget import EXACT_TIME_BUDGET, run_with_budget
 from .classify import (
     eigen_enclosures,
     higher_order_1d,
@@ -217,8 +218,13 @@ def _in_box(point: AlgebraicPoint, names, box) -> bool:
 
 def analyse(expr: str | sympy.Expr, variables: Sequence[str] | str | None = None, *,
             box: str | dict | None = None, digits: int = 20, method: str = "auto",
-            starts: int = DEFAULT_STARTS) -> Analysis:
-    """Stationary points of ``expr`` with their classes (see module doc)."""
+            starts: int = DEFAULT_STARTS,
+            time_budget: float = EXACT_TIME_BUDGET) -> Analysis:
+    """Stationary points of ``expr`` with their classes (see module doc).
+
+    The exact solver gets ``time_budget`` seconds (:mod:`.budget`); past that the
+    numeric path is taken (it needs ``box``) and the result says why.
+    """
     if not isinstance(digits, int) or not 1 <= digits <= MAX_DIGITS:
         raise SymgradError(f"--digits must be in 1..{MAX_DIGITS}, got {digits}")
     if method not in ("auto", "exact", "numeric"):
@@ -249,7 +255,14 @@ def analyse(expr: str | sympy.Expr, variables: Sequence[str] | str | None = None
     if method == "exact" and not ok:
         raise SymgradError(f"no exact path: {reason}", hint="use --method numeric with --box")
     if ok:
-        sol = solve_exact(expr, syms)
+        done, sol = run_with_budget(solve_exact, (expr, syms), seconds=time_budget)
+        if not done:
+            ok = False
+            reason = (f"the exact solver did not finish within the time budget of "
+                      f"{time_budget:g} s")
+            if method == "exact":
+                raise SymgradError(reason, hint="use --method numeric with --box")
+    if ok:
         res = Analysis(expr, syms, grad, hess, f"exact: {sol.method}", digits, bx)
         res.notes.append(f"exact path: {reason}")
         for p in sol.points:

@@ -1,0 +1,50 @@
+"""The exact solver's time budget: past it, the numeric path (said so), never a hang."""
+
+from __future__ import annotations
+
+import signal
+import time
+
+import pytest
+
+from symgrad.errors import SymgradError
+from symgrad.stationary import analyse
+from symgrad.stationary.budget import run_with_budget
+
+
+def test_budget_interrupts_a_long_computation_and_restores_the_handler():
+    before = signal.getsignal(signal.SIGALRM)
+
+    def spin():
+        end = time.monotonic() + 30
+        while time.monotonic() < end:
+            try:
+                sum(range(1000))
+            except Exception:  # library code that swallows errors must not swallow the budget
+                pass
+        return "finished"
+
+    start = time.monotonic()
+    done, value = run_with_budget(spin, (), seconds=0.2)
+    assert (done, value) == (False, None)
+    assert time.monotonic() - start < 5
+    assert signal.getsignal(signal.SIGALRM) is before
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def test_budget_passes_results_and_errors_through():
+    assert run_with_budget(max, ([3, 9, 4],), seconds=10) == (True, 9)
+    with pytest.raises(ZeroDivisionError):
+        run_with_budget(lambda: 1 / 0, (), seconds=10)
+
+
+def test_exhausted_budget_takes_the_numeric_path_and_says_so():
+    # (x^2-1)^2 + (y^2-1)^2: 4 minima, 1 maximum, 4 saddles (by hand: x, y in {-1, 0, 1})
+    res = analyse("(x**2-1)**2 + (y**2-1)**2", box="-2,2", time_budget=1e-4)
+    assert any("time budget" in n for n in res.notes)
+    assert len(res.points) == 9
+
+
+def test_exhausted_budget_without_box_is_a_one_line_error():
+    with pytest.raises(SymgradError, match="time budget"):
+        analyse("(x**2-1)**2 + (y**2-1)**2", time_budget=1e-4)
