@@ -25,11 +25,11 @@ report: setup
 ## the whole test suite (installs pdflatex and chromium from Debian when run as root)
 test: setup
 	bash scripts/system-deps.sh
-	$(PY) -m ruff check symgrad tests benchmarks
+	$(PY) -m ruff check symgrad tests benchmarks docs
 	$(PY) -m pytest -n 2 -p no:cacheprovider
 
 lint: setup
-	$(PY) -m ruff check symgrad tests benchmarks
+	$(PY) -m ruff check symgrad tests benchmarks docs
 
 bench: setup
 	$(PY) benchmarks/run_all.py

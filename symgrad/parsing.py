@@ -470,7 +470,13 @@ def parse_assignments(text: str) -> dict[sympy.Symbol, sympy.Rational]:
         _check_name(name)
         if name in FUNCTIONS or name in CONSTANTS:
             raise SymgradError(f"'{name}' is a function or constant, not a variable name")
-        val = parse_expression(value, variables=())
+        try:
+            val = parse_expression(value, variables=())
+        except SymgradError as exc:
+            raise SymgradError(
+                f"value of {name} ('{_short(value.strip())}') does not parse: {exc}",
+                hint="give a number, e.g. x=1.5 or x=1/3",
+            ) from None
         if not isinstance(val, sympy.Rational):
             raise SymgradError(
                 f"value of {name} is not an exact rational number: {_short(str(val))}"
