@@ -99,7 +99,7 @@ def _linear(grads: list[sympy.Expr], variables: Sequence[sympy.Symbol]) -> Exact
     sol = sympy.linsolve(grads, *variables)
     out = ExactSolution(method="exact linear algebra (linsolve)")
     for tup in sol:
-        free = tuple(sorted(set().union(*[sympy.sympify(v).free_symbols for v in tup])
+        free = tuple(sorted(set().union(*[v.free_symbols for v in tup])
                             & set(variables), key=str))
         if free:
             out.families.append(ExactFamily(
