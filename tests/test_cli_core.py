@@ -123,3 +123,17 @@ def test_console_script_help():
     proc = subprocess.run([sys.executable, "-m", "symgrad", "--help"], capture_output=True,
                           text=True, timeout=120)
     assert proc.returncode == 0 and "derive" in proc.stdout
+
+
+@pytest.mark.parametrize("expr", ["-x**4", "-(x**2 + y**2)"])
+def test_expression_starting_with_minus_is_not_an_option(expr):
+    # -x**4 has a strict local maximum at 0 (fourth derivative -24 < 0), and so does
+    # -(x^2+y^2) (negative definite Hessian): textbook facts, not symgrad's output
+    out = run("classify", expr).stdout
+    assert "local maximum (strict)" in out
+
+
+def test_negative_weights_still_parse():
+    out = run("reference", "--depth", "2", "--weights", "-1", "--digits", "5").stdout
+    # dF/dw1 = w2*sigma'(w1*w2) = -sigma'(1) = -e/(1+e)^2 = -0.19661...
+    assert "-1.9661e-1" in out

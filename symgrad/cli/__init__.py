@@ -35,6 +35,18 @@ COMMANDS = (
 class _Parser(argparse.ArgumentParser):
     """argparse with one-line errors and exit status 2."""
 
+    def _parse_optional(self, arg_string):
+        # "-x**4" or "-(x**2 + y**2)" is an expression, not an option: a single-dash
+        # word that is no option of this parser is taken as a positional argument
+        if (
+            arg_string.startswith("-")
+            and not arg_string.startswith("--")
+            and len(arg_string) > 1
+            and arg_string not in self._option_string_actions
+        ):
+            return None
+        return super()._parse_optional(arg_string)
+
     def error(self, message: str):  # type: ignore[override]
         self.exit(2, f"{self.prog}: error: {' '.join(message.split())} (see {self.prog} --help)\n")
 

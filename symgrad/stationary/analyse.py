@@ -2,7 +2,8 @@
 
 Path selection (reported in :attr:`Analysis.path`):
 
-1. expressions with Max/Min/Abs (one variable): :mod:`.nonsmooth`;
+1. expressions with Max/Min/Abs: :mod:`.nonsmooth` (several variables: Clarke
+   subdifferential over the selections of the Max/Min arguments);
 2. polynomials within the exact budget (:func:`.solve.exact_eligible`):
    exact points, exact inertia, higher-order tests;
 3. everything else: the numeric path in the search box (required), with
@@ -134,6 +135,44 @@ def _exact_point(f, variables, hess, point: AlgebraicPoint, digits) -> Stationar
     )
 
 
+def _nonnegative_factor(factor: sympy.Expr, mult: int, variables) -> bool:
+    """True when factor**mult >= 0 for all real values (sound, not complete)."""
+    if mult % 2 == 0:
+        return True
+    try:
+        poly = sympy.Poly(factor, *variables)
+    except sympy.PolynomialError:
+        return False
+    # every monomial an even power in every variable, every coefficient positive
+    return all(c > 0 and all(e % 2 == 0 for e in m) for m, c in poly.terms())
+
+
+def _global_sign_verdict(f, variables, fam: ExactFamily) -> Verdict | None:
+    """f - v for the family's value v factored into factors of fixed sign, or None.
+
+    If f - v = c * prod(p_j**m_j) with each p_j**m_j >= 0 everywhere, then f >= v
+    (c > 0) or f <= v (c < 0) on all of R^n, with equality on the family: every
+    point of the family is a non-strict (global) minimum or maximum.
+    """
+    value = sympy.simplify(f.subs(fam.solution))
+    if value.free_symbols & set(variables):
+        return None
+    try:
+        coeff, factors = sympy.factor_list(sympy.expand(f - value), *variables)
+    except (sympy.PolynomialError, NotImplementedError):
+        return None
+    sign = exact_sign(coeff)
+    if not sign or not all(_nonnegative_factor(p, m, variables) for p, m in factors):
+        return None
+    cls = "local minimum" if sign > 0 else "local maximum"
+    rel = ">=" if sign > 0 else "<="
+    shown = sympy.sstr(sympy.Mul(coeff, *(p**m for p, m in factors)))
+    return Verdict(cls, False, True, "global sign of f - f(family) by factorisation", [
+        f"f - ({value}) = {shown}: every factor has a fixed sign",
+        f"f {rel} {value} on all of R^n with equality on the family: non-strict "
+        f"(global) {'minimum' if sign > 0 else 'maximum'} at every point"])
+
+
 def _family(f, variables, hess, fam: ExactFamily) -> Family:
     free = fam.free
     eqs = tuple(f"{k} = {v}" for k, v in fam.solution.items())
@@ -145,6 +184,9 @@ def _family(f, variables, hess, fam: ExactFamily) -> Family:
         v = Verdict("constant", None, True, "gradient identically zero",
                     ["f is constant: every point is a non-strict local minimum and maximum"])
         return Family(desc, eqs, dim, v, latex)
+    by_sign = _global_sign_verdict(f, variables, fam)
+    if by_sign is not None:
+        return Family(desc, eqs, dim, by_sign, latex)
     hs = hess.subs(fam.solution)
     method = "Morse-Bott test (Hessian constant along the family)"
     if hs.free_symbols & set(variables):
@@ -243,11 +285,10 @@ def analyse(expr: str | sympy.Expr, variables: Sequence[str] | str | None = None
     names = [str(s) for s in syms]
     bx = box if isinstance(box, dict) or box is None else parse_box(box, names)
     if expr.has(sympy.Max, sympy.Min, sympy.Abs):
-        if len(syms) != 1:
-            raise SymgradError("non-smooth expressions (Max/Min/Abs/relu) are supported in one "
-                               "variable only")
-        from .nonsmooth import analyse_nonsmooth
+        from .nonsmooth import analyse_nonsmooth, analyse_nonsmooth_multi
 
+        if len(syms) != 1:
+            return analyse_nonsmooth_multi(expr, syms, box=bx, digits=digits)
         return analyse_nonsmooth(expr, syms[0], box=bx, digits=digits)
     grad = tuple(sympy.diff(expr, v) for v in syms)
     hess = sympy.Matrix(grad).jacobian(syms)

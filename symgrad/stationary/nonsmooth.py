@@ -1,4 +1,8 @@
-"""Non-smooth functions of one variable (Max, Min, Abs, relu): subdifferentials at kinks.
+"""Non-smooth functions (Max, Min, Abs, relu): subdifferentials at kinks.
+
+Several variables: :func:`analyse_nonsmooth_multi` (selections of the
+Max/Min arguments, Clarke subdifferential; helpers in :mod:`.nonsmooth_multi`).
+One variable, below:
 
 f is rewritten as a Piecewise function and split into smooth pieces on
 intervals.  Inside a piece the smooth theory applies (a piece whose
@@ -20,6 +24,8 @@ The text's f_c(x) = max(0, c*x):
 
 from __future__ import annotations
 
+import itertools
+
 import sympy
 
 from ..errors import SymgradError
@@ -27,7 +33,7 @@ from .classify import MAX_ORDER_1D, higher_order_1d
 from .evaluate import arb_eval, flint_prec
 from .model import Analysis, Family, Piece, StationaryPoint, Verdict
 
-__all__ = ["analyse_nonsmooth", "side_behaviour"]
+__all__ = ["analyse_nonsmooth", "analyse_nonsmooth_multi", "side_behaviour"]
 
 
 def _sign(e: sympy.Expr) -> int | None:
@@ -194,3 +200,193 @@ def _smooth_point(expr, x, p, digits) -> StationaryPoint:
     verdict = higher_order_1d(sign_k)
     return StationaryPoint("exact", (_fmt(p, digits),), (p,), True, None,
                            _fmt(expr.subs(x, p), digits), verdict)
+
+
+def _family_set(cons_lists, sub, t, strict: bool) -> sympy.Set:
+    """{t : some constraint list holds on the family} (> 0 if strict, else >= 0)."""
+    out = sympy.S.EmptySet
+    for cons in cons_lists:
+        part = sympy.S.Reals
+        for c in cons:
+            e = sympy.expand(c.xreplace(sub))
+            part = sympy.Intersection(part, sympy.solveset(e > 0 if strict else e >= 0, t,
+                                                           sympy.S.Reals))
+        out = sympy.Union(out, part)
+    return out
+
+
+def _points_of(s: sympy.Set):
+    if s is sympy.S.EmptySet:
+        return []
+    return list(s) if isinstance(s, sympy.FiniteSet) else None
+
+
+def _set_text(s: sympy.Set) -> str:
+    if isinstance(s, sympy.Union):
+        return " U ".join(_set_text(a) for a in s.args)
+    if isinstance(s, sympy.Interval):
+        return _interval_text(s)
+    return "R" if s == sympy.S.Reals else str(s)
+
+
+def analyse_nonsmooth_multi(f: sympy.Expr, xs, *, box=None, digits: int = 20) -> Analysis:
+    """Clarke-stationary points and families of a non-smooth f of several variables.
+
+    See :mod:`.nonsmooth_multi` for the method and its soundness argument.
+    """
+    from math import comb
+
+    from .analyse import _exact_point, _family
+    from .nonsmooth_multi import MAX_SUBSETS, active, curvature, kink_point, selections
+    from .solve import exact_eligible, solve_exact
+
+    xs = tuple(xs)
+    sels = selections(f, xs)
+    pieces = list(dict.fromkeys(p for p, _ in sels))
+    n_sub = sum(comb(len(pieces), m) for m in range(2, len(xs) + 2))
+    if n_sub > MAX_SUBSETS:
+        raise SymgradError(f"too many combinations of non-smooth pieces ({len(pieces)} pieces "
+                           f"in {len(xs)} variables: {n_sub} kink systems, at most "
+                           f"{MAX_SUBSETS})", hint="use fewer Max/Min/Abs terms or variables")
+    curv = curvature(f, xs)
+    res = Analysis(f, xs, tuple(sympy.diff(f, x) for x in xs), None,
+                   "non-smooth: selections + Clarke subdifferential", digits, box)
+    res.notes.append(f"{len(sels)} selections, {len(pieces)} distinct polynomial pieces; f is "
+                     + {1: "convex", -1: "concave", 0: "affine"}.get(curv, "not recognised as "
+                                                                      "convex or concave"))
+    cands: dict[tuple, dict] = {}
+    fams: list[list] = []  # [sub, t, set, verdict, equations text]
+
+    def candidate(pt):
+        if all(not sympy.sympify(v).has(sympy.I) for v in pt.values()):
+            cands.setdefault(tuple(pt[x] for x in xs), pt)
+
+    def one_free(sub, t, cons_lists, verdict):
+        opened = _family_set(cons_lists, sub, t, True)
+        closed = _family_set(cons_lists, sub, t, False)
+        edge = sympy.Complement(closed, opened)
+        for v in _points_of(edge) or []:
+            candidate({**{k: e.subs(t, v) for k, e in sub.items()}, t: v})
+        if _points_of(edge) is None:
+            res.notes.append(f"boundary of the set {t} in {closed} not enumerated")
+        if opened is not sympy.S.EmptySet:
+            fams.append([sub, t, opened, verdict])
+
+    for piece in pieces:
+        psels = [s for s in sels if s[0] == piece]
+        ok, reason = exact_eligible(piece, xs)
+        if not ok:
+            raise SymgradError(f"piece {piece} of the non-smooth expression: no exact path "
+                               f"({reason})", hint="use lower-degree pieces")
+        sol = solve_exact(piece, xs)
+        hess = sympy.hessian(piece, xs)
+        for ap in sol.points:
+            pt = dict(zip(xs, ap.exact_coords()))
+            got = active(psels, pt)
+            if got is None:
+                res.notes.append(f"stationary point of piece {piece} at {tuple(pt.values())}: "
+                                 "region membership undecided; not classified")
+            elif got[1]:
+                sp = _exact_point(piece, xs, hess, ap, digits)
+                sp.extra["piece"] = str(piece)
+                res.points.append(sp)
+            elif got[0]:
+                candidate(pt)
+        for other in sol.other_points:
+            res.notes.append(f"stationary point {other} of piece {piece} not classified")
+        for fam in sol.families:
+            verdict = _family(piece, xs, hess, fam).verdict
+            verdict.evidence = [f"f = {piece} near every point of the family (open region); "
+                                "the statements below are about this piece", *verdict.evidence]
+            if len(fam.free) == 1:
+                one_free(dict(fam.solution), fam.free[0], [c for _, c in psels], verdict)
+                continue
+            sub = dict(fam.solution)
+            conds = [" and ".join(f"{sympy.expand(c.xreplace(sub))} > 0" for c in cons) or "True"
+                     for _, cons in psels]
+            eqs = ", ".join(f"{k} = {v}" for k, v in sub.items()) or "every point"
+            res.families.append(Family(f"{eqs} where " + " or ".join(f"({c})" for c in conds),
+                                       tuple(f"{k} = {v}" for k, v in sub.items()),
+                                       len(fam.free), verdict))
+            res.notes.append(f"piece {piece}: family of dimension {len(fam.free)}; its region "
+                             "is stated, not simplified")
+    for m in range(2, len(xs) + 2):
+        lam = sympy.symbols(f"lam0:{m}", real=True)
+        for sub_pieces in itertools.combinations(pieces, m):
+            eqs = [sub_pieces[0] - q for q in sub_pieces[1:]]
+            eqs += [sum(lk * sympy.diff(q, x) for lk, q in zip(lam, sub_pieces)) for x in xs]
+            for sol in sympy.solve([*eqs, sum(lam) - 1], [*xs, *lam], dict=True):
+                free = [x for x in xs if x not in sol or any(
+                    sympy.sympify(v).has(x) for v in sol.values())]
+                free = list(dict.fromkeys(free))
+                if not free:
+                    candidate({x: sol[x] for x in xs})
+                    continue
+                if len(free) > 1:
+                    res.notes.append(f"kink set of pieces {sub_pieces} of dimension "
+                                     f"{len(free)} not analysed")
+                    continue
+                t = free[0]
+                sub = {x: sol[x] for x in xs if x != t}
+                lam_vals = [sol.get(lk, lk) for lk in lam]
+                if any(v.free_symbols - {t} for v in map(sympy.sympify, lam_vals)):
+                    cls, ev = None, "multipliers not determined along the set"
+                elif curv in (1, -1):
+                    cls, ev = ("local minimum" if curv == 1 else "local maximum"), (
+                        "f is convex/concave and 0 is in the hull of active gradients at "
+                        "every point: a continuum of global extrema (non-strict)")
+                else:
+                    cls, ev = None, ("candidate kink set (0 in the hull of the active gradients "
+                                     "where the multipliers are >= 0); f is not recognised as "
+                                     "convex or concave: Clarke stationarity and class undecided")
+                verdict = (Verdict(cls, False, True, "Clarke subdifferential", [ev]) if cls
+                           else Verdict("degenerate: undecided", None, True,
+                                        "Clarke subdifferential", [ev]))
+                # every piece active: intersect per piece the union of its regions
+                per = [_family_set([c for q, c in sels if q == p], sub, t, False)
+                       for p in sub_pieces]
+                lam_ok = sympy.S.Reals
+                if not (verdict.evidence[0].startswith("multipliers")):
+                    for v in lam_vals:
+                        lam_ok = sympy.Intersection(lam_ok, sympy.solveset(
+                            sympy.sympify(v) >= 0, t, sympy.S.Reals))
+                tset = sympy.Intersection(*per, lam_ok)
+                if _points_of(tset) is not None:
+                    for v in tset:
+                        candidate({**{k: e.subs(t, v) for k, e in sub.items()}, t: v})
+                    continue
+                for v in _points_of(tset.boundary) or []:
+                    candidate({**{k: e.subs(t, v) for k, e in sub.items()}, t: v})
+                fams.append([sub, t, tset, verdict])
+    for key in sorted(cands, key=lambda k: [float(v) for v in k]):
+        pt = cands[key]
+        if box is not None and any(_sign(pt[x] - box[str(x)][0]) == -1
+                                   or _sign(pt[x] - box[str(x)][1]) == 1 for x in xs):
+            continue
+        sp, note = kink_point(f, sels, pt, xs, curv, digits)
+        if note:
+            res.notes.append(note)
+        if sp is None:
+            continue
+        v = sp.verdict
+        absorbed = False
+        if v.cls in ("local minimum", "local maximum") and v.strict is False:
+            for fam in fams:
+                sub, t, tset, fv = fam
+                if fv.cls == v.cls and all(_sign(e.subs(t, pt[t]) - pt[k]) == 0
+                                           for k, e in sub.items()) and (
+                        pt[t] in tset or pt[t] in tset.closure):
+                    fam[2] = sympy.Union(tset, sympy.FiniteSet(pt[t]))
+                    absorbed = True
+        if absorbed:
+            res.notes.append(f"kink {key}: {v.label}, part of a family below")
+        else:
+            res.points.append(sp)
+    for sub, t, tset, verdict in fams:
+        eqs = tuple(f"{k} = {e}" for k, e in sub.items())
+        desc = ", ".join([*eqs, f"{t} in {_set_text(tset)}"])
+        res.families.append(Family(desc, eqs, 1, verdict, sympy.latex(tset)))
+    if box is not None:
+        res.notes.append("points outside the box are left out; families are not clipped")
+    res.points.sort(key=lambda p: [float(v) for v in p.exact] if p.exact else [])
+    return res
