@@ -42,6 +42,7 @@ from sympy.calculus.util import continuous_domain
 from .activations import sigmoid, softplus
 from .errors import SymgradError
 from .parsing import parse_assignments, parse_relation
+from .stationary.polysign import lower_bound
 from .verify.balls import ball_value
 
 __all__ = ["PRECISIONS", "ClaimResult", "check_claim", "decide", "format_number"]
@@ -320,6 +321,18 @@ def _universal(rel, diff, symbols) -> tuple[str, str, str, dict | None]:
                             f"values {[_safe_str(v) for v in vals]} and limits at +-oo "
                             f"{[_safe_str(v) for v in lims]} are all {'> 0' if strict else '>= 0'}"
                             " (limits are not attained)"), None
+    if oriented is not None:
+        bound = lower_bound(oriented, symbols)
+        if bound is not None:
+            m, attained = bound
+            sgn = int(sympy.sign(m)) if m.is_Rational else None
+            if sgn is not None and (sgn > 0 or (sgn == 0 and (not strict or attained is False))):
+                side = "rhs - lhs" if rt in (sympy.Le, sympy.Lt) else "lhs - rhs"
+                how = ("exact minimum of a quadratic (PSD by exact inertia)"
+                       if attained else "factorisation into factors of fixed sign")
+                return TRUE, "polynomial bound", (
+                    f"{side} >= {_safe_str(m)} for all real {', '.join(map(str, symbols))} "
+                    f"({how})"), None
     if rt is sympy.Ne:
         roots = sympy.solveset(diff, symbols[0], sympy.S.Reals) if len(symbols) == 1 else None
         if roots is sympy.S.EmptySet:

@@ -36,6 +36,7 @@ from .classify import (
 from .evaluate import arb_eval, flint_prec
 from .model import Analysis, Family, StationaryPoint, Verdict, parse_box
 from .numeric import DEFAULT_STARTS, krawczyk, newton_search
+from .polysign import factor_sign
 from .solve import ExactFamily, exact_eligible, solve_exact
 
 __all__ = ["MAX_DIGITS", "analyse", "decimal_value", "exact_sign", "fmt"]
@@ -135,18 +136,6 @@ def _exact_point(f, variables, hess, point: AlgebraicPoint, digits) -> Stationar
     )
 
 
-def _nonnegative_factor(factor: sympy.Expr, mult: int, variables) -> bool:
-    """True when factor**mult >= 0 for all real values (sound, not complete)."""
-    if mult % 2 == 0:
-        return True
-    try:
-        poly = sympy.Poly(factor, *variables)
-    except sympy.PolynomialError:
-        return False
-    # every monomial an even power in every variable, every coefficient positive
-    return all(c > 0 and all(e % 2 == 0 for e in m) for m, c in poly.terms())
-
-
 def _global_sign_verdict(f, variables, fam: ExactFamily) -> Verdict | None:
     """f - v for the family's value v factored into factors of fixed sign, or None.
 
@@ -157,16 +146,12 @@ def _global_sign_verdict(f, variables, fam: ExactFamily) -> Verdict | None:
     value = sympy.simplify(f.subs(fam.solution))
     if value.free_symbols & set(variables):
         return None
-    try:
-        coeff, factors = sympy.factor_list(sympy.expand(f - value), *variables)
-    except (sympy.PolynomialError, NotImplementedError):
+    found = factor_sign(f - value, variables)
+    if found is None:
         return None
-    sign = exact_sign(coeff)
-    if not sign or not all(_nonnegative_factor(p, m, variables) for p, m in factors):
-        return None
+    sign, shown = found
     cls = "local minimum" if sign > 0 else "local maximum"
     rel = ">=" if sign > 0 else "<="
-    shown = sympy.sstr(sympy.Mul(coeff, *(p**m for p, m in factors)))
     return Verdict(cls, False, True, "global sign of f - f(family) by factorisation", [
         f"f - ({value}) = {shown}: every factor has a fixed sign",
         f"f {rel} {value} on all of R^n with equality on the family: non-strict "

@@ -221,6 +221,19 @@ def _points_of(s: sympy.Set):
     return list(s) if isinstance(s, sympy.FiniteSet) else None
 
 
+def _in_box(pt, xs, box) -> bool:
+    """Whether an exact point lies in the box (undecidable comparisons keep the point)."""
+    return box is None or not any(_sign(pt[x] - box[str(x)][0]) == -1
+                                  or _sign(pt[x] - box[str(x)][1]) == 1 for x in xs)
+
+
+def _member(v, s: sympy.Set) -> bool:
+    try:
+        return bool(s.contains(v))
+    except TypeError:
+        return False
+
+
 def _set_text(s: sympy.Set) -> str:
     if isinstance(s, sympy.Union):
         return " U ".join(_set_text(a) for a in s.args)
@@ -287,6 +300,8 @@ def analyse_nonsmooth_multi(f: sympy.Expr, xs, *, box=None, digits: int = 20) ->
                 res.notes.append(f"stationary point of piece {piece} at {tuple(pt.values())}: "
                                  "region membership undecided; not classified")
             elif got[1]:
+                if not _in_box(pt, xs, box):
+                    continue
                 sp = _exact_point(piece, xs, hess, ap, digits)
                 sp.extra["piece"] = str(piece)
                 res.points.append(sp)
@@ -315,7 +330,13 @@ def analyse_nonsmooth_multi(f: sympy.Expr, xs, *, box=None, digits: int = 20) ->
         for sub_pieces in itertools.combinations(pieces, m):
             eqs = [sub_pieces[0] - q for q in sub_pieces[1:]]
             eqs += [sum(lk * sympy.diff(q, x) for lk, q in zip(lam, sub_pieces)) for x in xs]
-            for sol in sympy.solve([*eqs, sum(lam) - 1], [*xs, *lam], dict=True):
+            try:
+                sols = sympy.solve([*eqs, sum(lam) - 1], [*xs, *lam], dict=True)
+            except NotImplementedError:
+                res.notes.append(f"kink system of pieces {sub_pieces} not solved: its "
+                                 "stationary points (if any) are missing")
+                continue
+            for sol in sols:
                 free = [x for x in xs if x not in sol or any(
                     sympy.sympify(v).has(x) for v in sol.values())]
                 free = list(dict.fromkeys(free))
@@ -360,9 +381,6 @@ def analyse_nonsmooth_multi(f: sympy.Expr, xs, *, box=None, digits: int = 20) ->
                 fams.append([sub, t, tset, verdict])
     for key in sorted(cands, key=lambda k: [float(v) for v in k]):
         pt = cands[key]
-        if box is not None and any(_sign(pt[x] - box[str(x)][0]) == -1
-                                   or _sign(pt[x] - box[str(x)][1]) == 1 for x in xs):
-            continue
         sp, note = kink_point(f, sels, pt, xs, curv, digits)
         if note:
             res.notes.append(note)
@@ -375,12 +393,12 @@ def analyse_nonsmooth_multi(f: sympy.Expr, xs, *, box=None, digits: int = 20) ->
                 sub, t, tset, fv = fam
                 if fv.cls == v.cls and all(_sign(e.subs(t, pt[t]) - pt[k]) == 0
                                            for k, e in sub.items()) and (
-                        pt[t] in tset or pt[t] in tset.closure):
+                        _member(pt[t], tset) or _member(pt[t], tset.closure)):
                     fam[2] = sympy.Union(tset, sympy.FiniteSet(pt[t]))
                     absorbed = True
         if absorbed:
             res.notes.append(f"kink {key}: {v.label}, part of a family below")
-        else:
+        elif _in_box(pt, xs, box):
             res.points.append(sp)
     for sub, t, tset, verdict in fams:
         eqs = tuple(f"{k} = {e}" for k, e in sub.items())

@@ -164,7 +164,7 @@ def zero_in_hull(vectors: Sequence[Sequence[sympy.Expr]]) -> bool | None:
     >>> zero_in_hull([(1, 0), (0, 1)]), zero_in_hull([(1, 1), (-1, -1)])
     (False, True)
     """
-    vecs = list(dict.fromkeys(tuple(sympy.nsimplify(c) if c.is_Float else c for c in v)
+    vecs = list(dict.fromkeys(tuple(sympy.sympify(c) for c in v)
                               for v in vectors))
     if not vecs:
         return False
@@ -246,7 +246,10 @@ def _flat_ray(piece, cons, pt, xs, sgn) -> tuple[int, ...] | bool | None:
         if len(ns) != 1:
             continue
         for z in (ns[0], -ns[0]):
-            if all(v >= 0 for v in m * z):
+            signs = [_sign(v) for v in m * z]
+            if None in signs:
+                return None
+            if min(signs) >= 0:
                 return tuple(b * z)
     return False
 
