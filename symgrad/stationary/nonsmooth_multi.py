@@ -16,6 +16,8 @@ on the closed region R_s = {chosen argument >= the others, at every node}.
   f_s1 = ... = f_sm, sum lam_k grad f_sk = 0, sum lam_k = 1 (m <= n + 1).
 * Classes at kinks: convex f => global minimum (concave: maximum), strict
   unless an active piece is constant along a ray staying in its region;
+  otherwise a factor-by-factor sign certificate of f - f(p) on every active
+  region => minimum/maximum (strictness left open unless a piece is flat);
   otherwise exact rays with f increasing and decreasing => no extremum;
   otherwise "degenerate: undecided".
 
@@ -274,6 +276,16 @@ def _classify_kink(f, sels, pt, xs, curv) -> Verdict:
         else:
             ev.append("no active piece is constant along a ray inside its region: strict")
         return Verdict(cls, strict, True, method, ev)
+    f0 = _at(f, pt)
+    for sgn, cls in ((1, "local minimum"), (-1, "local maximum")):
+        if all(_nonneg_near(sgn * (piece - f0), cons, pt, xs) for piece, cons in sels):
+            flat = [piece for piece, cons in sels if sympy.expand(piece - f0) == 0 and any(
+                all(_ray_sign(c, pt, d, xs) == 1 for c in cons) for d in _directions(len(xs)))]
+            return Verdict(cls, False if flat else None, True, method, [
+                f"on every active region, f - f(p) factors into squares, region constraints "
+                f"and factors of fixed sign at p: {'>=' if sgn == 1 else '<='} 0 near p",
+                f"f = f(p) on a region entering p (piece {flat[0]}): non-strict" if flat
+                else "strictness not decided"])
     seen: dict[int, tuple[int, ...]] = {}
     for d in _directions(len(xs)):
         for piece, cons in sels:
@@ -288,6 +300,29 @@ def _classify_kink(f, sels, pt, xs, curv) -> Verdict:
     return Verdict("degenerate: undecided", None, True, method, [
         "f is not recognised as convex or concave and the probed exact rays do not show "
         "both increase and decrease"])
+
+
+def _nonneg_near(e, cons, pt, xs) -> bool:
+    """True when e >= 0 on the region {cons >= 0} near p, shown factor by factor: even
+    powers, region constraints (up to a rational factor) and factors of fixed sign at p."""
+    e = sympy.expand(e)
+    if e == 0:
+        return True
+    coeff, factors = sympy.factor_list(e, *xs)
+    sign = int(sympy.sign(coeff))
+    for fac, mult in factors:
+        if mult % 2 == 0:
+            continue
+        s0 = _sign(_at(fac, pt))
+        if s0 is None:
+            return False
+        if s0 == 0:
+            ratios = [sympy.cancel(fac / c) for c in cons]
+            s0 = next((int(sympy.sign(q)) for q in ratios if q.is_Rational and q != 0), None)
+            if s0 is None:
+                return False
+        sign *= s0
+    return sign >= 0
 
 
 def _fmt(e, digits) -> str:

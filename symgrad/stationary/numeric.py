@@ -48,6 +48,68 @@ def _mpf_to_fmpq(x) -> fmpq:
     return fmpq(man * 2**exp, 1) if exp >= 0 else fmpq(man, 2 ** (-exp))
 
 
+#: float64 Newton starts (vectorised) for every high-precision start; their
+#: converged points seed the mpmath phase, so small basins are not missed
+FLOAT_STARTS_FACTOR = 32
+
+
+def _float_candidates(grad, hess, variables, lo_f, hi_f, n: int, seed: int) -> list[list[float]]:
+    """Converged points of a vectorised float64 Newton iteration from ``n`` seeded starts.
+
+    The gradient and Hessian are SymPy expressions from the allow-listed parser;
+    ``lambdify`` turns them into numpy functions.  Returns [] when an expression
+    has no numpy counterpart (the mpmath phase still runs).
+    """
+    q = len(variables)
+    table = {
+        "sigmoid": lambda t: 0.5 * (1 + np.tanh(0.5 * t)),
+        "softplus": lambda t: np.logaddexp(0, t),
+    }
+    try:
+        gfun = sympy.lambdify(variables, list(grad), modules=[table, "numpy"])
+        hfun = sympy.lambdify(variables, [h for row in hess for h in row],
+                              modules=[table, "numpy"])
+    except Exception:  # a function numpy cannot evaluate: leave it to mpmath
+        return []
+    rng = np.random.default_rng(seed + 1)
+    lo, hi = np.asarray(lo_f), np.asarray(hi_f)
+    x = rng.uniform(lo, hi, size=(n, q))
+    span = hi - lo
+    def values(fun, pts, k):
+        cols = fun(*pts.T)
+        return np.stack([np.broadcast_to(np.asarray(v, float), (len(pts),)) for v in cols], 1
+                        ).reshape(len(pts), *k)
+
+    alive = np.ones(n, bool)
+    with np.errstate(all="ignore"):
+        for _ in range(60):
+            idx = np.flatnonzero(alive)
+            if not len(idx):
+                break
+            try:
+                g = values(gfun, x[idx], (q,))
+                h = values(hfun, x[idx], (q, q))
+                bad = ~(np.all(np.isfinite(g), 1) & np.all(np.isfinite(h), (1, 2)))
+                h[bad], g[bad] = np.eye(q), 0.0
+                dx = -(np.linalg.pinv(h) @ g[..., None])[..., 0]  # singular H: least squares
+            except (np.linalg.LinAlgError, TypeError, ValueError):
+                return []
+            x[idx] += dx
+            alive[idx[bad]] = False
+            inside = np.all((x >= lo - span / 4) & (x <= hi + span / 4), axis=1)
+            alive &= inside & np.all(np.isfinite(x), axis=1)
+        ok = alive.copy()
+        if ok.any():
+            g = values(gfun, x[ok], (q,))
+            ok[np.flatnonzero(ok)] = np.all(np.isfinite(g), 1) & (np.abs(g).max(axis=1) < 1e-6)
+    out: list[list[float]] = []
+    for row in x[ok]:
+        if not any(np.max(np.abs(row - np.asarray(o))) <= 1e-6 * (1 + np.max(np.abs(row)))
+                   for o in out):
+            out.append([float(v) for v in row])
+    return sorted(out)
+
+
 def _newton(gf, hf, x, lo, hi, tol, maxit):
     q = len(x)
     for _ in range(maxit):
@@ -80,6 +142,10 @@ def newton_search(grad: Sequence[sympy.Expr], hess: Sequence[Sequence[sympy.Expr
     lo_f = [float(box[n][0]) for n in names]
     hi_f = [float(box[n][1]) for n in names]
     pts = rng.uniform(lo_f, hi_f, size=(starts, q))
+    candidates = _float_candidates(grad, hess, variables, lo_f, hi_f,
+                                   starts * FLOAT_STARTS_FACTOR, seed)
+    if candidates:
+        pts = np.concatenate([np.asarray(candidates, float).reshape(-1, q), pts])
     found: list[list[mpmath.mpf]] = []
     with mpmath.workdps(20):
         lo = [mpmath.mpf(sympy.Rational(box[n][0]).p) / sympy.Rational(box[n][0]).q for n in names]
