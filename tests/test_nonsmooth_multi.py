@@ -215,3 +215,33 @@ def test_exhaustive_sign_check_on_grid():
     xs = sorted(f.free_symbols, key=str)
     grid = [sympy.Rational(k, 4) for k in range(-4, 5)]
     assert all(f.subs(dict(zip(xs, q))) >= 0 for q in itertools.product(grid, grid))
+
+
+def test_non_convex_kinks():
+    # relu(x)*relu(y) >= 0 everywhere and = 0 on the closed third quadrant, which
+    # touches the origin: non-strict minimum at 0 (f is neither convex nor concave).
+    a = analyse("Max(x, 0)*Max(y, 0)")
+    assert _labels(a) == [((0, 0), "local minimum (non-strict)")]
+    # |x|*y: f(t, t) = t**2 > 0 and f(t, -t) = -t**2 < 0: the origin is no extremum.
+    a = analyse("Abs(x)*y")
+    assert _labels(a) == [((0, 0), "no extremum")]
+    vals = _around("Abs(x)*y", (0, 0))
+    assert any(v > 0 for v in vals) and any(v < 0 for v in vals)
+
+
+def test_empty_regions_are_not_reported():
+    # Max(x, y) - Min(x, y) = |x - y|: the selection giving the piece 0 needs x >= y and
+    # y >= x at once, i.e. the line x = y, where f = 0 is the minimum: one family of
+    # non-strict minima, and no two-dimensional "constant" family.
+    a = analyse("Max(x, y) - Min(x, y)")
+    assert a.points == []
+    assert [(f.equations, f.verdict.label) for f in a.families] == [
+        (("x = y",), "local minimum (non-strict)")]
+    # relu(x) + relu(y) = 0 exactly on the closed third quadrant (f > 0 elsewhere): the
+    # open quadrant is a constant family, its two edges are non-strict minima.
+    a = analyse("relu(x) + relu(y)")
+    assert a.points == []
+    labels = sorted((f.description, f.verdict.label) for f in a.families)
+    assert labels == [("every point where (-x > 0 and -y > 0)", "constant"),
+                      ("x = 0, y in (-oo, 0]", "local minimum (non-strict)"),
+                      ("y = 0, x in (-oo, 0]", "local minimum (non-strict)")]

@@ -178,7 +178,8 @@ def test_kinks(text, cls, strict):
     (dict(expr="sin(x)", box="-inf,1"), "unbounded"),
     (dict(expr="x+z", variables="x,y"), "unknown variable"),
     (dict(expr="x*y", box="x=0:1"), "no range"),
-    (dict(expr="abs(x)+abs(y)"), "one variable"),
+    (dict(expr="abs(x)+abs(y)+abs(x-1)+abs(y-1)+abs(x+y)+abs(x-y)+abs(x+2)"),
+     "too many Max/Min/Abs/relu nodes"),
     (dict(expr="7"), "no variables"),
     (dict(expr="x**2", digits=0), "digits"),
 ])

@@ -273,7 +273,14 @@ def analyse(expr: str | sympy.Expr, variables: Sequence[str] | str | None = None
         from .nonsmooth import analyse_nonsmooth, analyse_nonsmooth_multi
 
         if len(syms) != 1:
-            return analyse_nonsmooth_multi(expr, syms, box=bx, digits=digits)
+            done, res = run_with_budget(
+                lambda: analyse_nonsmooth_multi(expr, syms, box=bx, digits=digits), (),
+                seconds=time_budget)
+            if not done:
+                raise SymgradError(f"the non-smooth analysis did not finish within the time "
+                                   f"budget of {time_budget:g} s",
+                                   hint="use fewer Max/Min/Abs terms or raise --time-budget")
+            return res
         return analyse_nonsmooth(expr, syms[0], box=bx, digits=digits)
     grad = tuple(sympy.diff(expr, v) for v in syms)
     hess = sympy.Matrix(grad).jacobian(syms)

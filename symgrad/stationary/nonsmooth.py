@@ -234,6 +234,45 @@ def _member(v, s: sympy.Set) -> bool:
         return False
 
 
+def _witness(lists, free) -> dict | None:
+    """A rational point (free variables on a small grid) where some list is all > 0."""
+    grid = [sympy.Rational(k, 2) for k in (0, 1, -1, 2, -2, 4, -4)]
+    for vals in itertools.islice(itertools.product(grid, repeat=len(free)), 2401):
+        at = dict(zip(free, vals))
+        if any(all(_sign(c.xreplace(at)) == 1 for c in cs) for cs in lists):
+            return {str(k): str(v) for k, v in at.items()}
+    return None
+
+
+def _merge_families(fams):
+    """Unite families on the same curve with the same class; drop undecided parts covered
+    by decided ones."""
+    groups: dict = {}
+    for sub, t, tset, verdict in fams:
+        key = (tuple(sorted((str(k), str(v)) for k, v in sub.items())), str(t))
+        groups.setdefault(key, []).append([sub, t, tset, verdict])
+    out = []
+    for members in groups.values():
+        decided: dict[str, list] = {}
+        undecided = []
+        for m in members:
+            if m[3].cls == "degenerate: undecided":
+                undecided.append(m)
+            elif m[3].cls in decided:
+                decided[m[3].cls][2] = sympy.Union(decided[m[3].cls][2], m[2])
+            else:
+                decided[m[3].cls] = m
+        out.extend(decided.values())
+        if undecided:
+            m = undecided[0]
+            rest = sympy.Union(*[u[2] for u in undecided])
+            if decided:
+                rest = sympy.Complement(rest, sympy.Union(*[d[2] for d in decided.values()]))
+            if rest is not sympy.S.EmptySet:
+                out.append([m[0], m[1], rest, m[3]])
+    return out
+
+
 def _set_text(s: sympy.Set) -> str:
     if isinstance(s, sympy.Union):
         return " U ".join(_set_text(a) for a in s.args)
@@ -317,10 +356,18 @@ def analyse_nonsmooth_multi(f: sympy.Expr, xs, *, box=None, digits: int = 20) ->
                 one_free(dict(fam.solution), fam.free[0], [c for _, c in psels], verdict)
                 continue
             sub = dict(fam.solution)
-            conds = [" and ".join(f"{sympy.expand(c.xreplace(sub))} > 0" for c in cons) or "True"
-                     for _, cons in psels]
+            lists = [[sympy.expand(c.xreplace(sub)) for c in cons] for _, cons in psels]
             eqs = ", ".join(f"{k} = {v}" for k, v in sub.items()) or "every point"
-            res.families.append(Family(f"{eqs} where " + " or ".join(f"({c})" for c in conds),
+            where = " or ".join("(" + (" and ".join(f"{c} > 0" for c in cs) or "True") + ")"
+                                for cs in lists)
+            witness = _witness(lists, fam.free)
+            if witness is None:
+                res.notes.append(f"piece {piece} is stationary on {eqs} where {where}; no "
+                                 "rational point of this region was found (it may be empty): "
+                                 "not reported")
+                continue
+            verdict.evidence.append(f"the region contains e.g. {witness}")
+            res.families.append(Family(f"{eqs} where {where}",
                                        tuple(f"{k} = {v}" for k, v in sub.items()),
                                        len(fam.free), verdict))
             res.notes.append(f"piece {piece}: family of dimension {len(fam.free)}; its region "
@@ -376,7 +423,12 @@ def analyse_nonsmooth_multi(f: sympy.Expr, xs, *, box=None, digits: int = 20) ->
                     for v in tset:
                         candidate({**{k: e.subs(t, v) for k, e in sub.items()}, t: v})
                     continue
-                for v in _points_of(tset.boundary) or []:
+                try:
+                    ends = _points_of(tset.boundary) or []
+                except (NotImplementedError, TypeError):
+                    ends = []
+                    res.notes.append(f"ends of the kink set {t} in {tset} not enumerated")
+                for v in ends:
                     candidate({**{k: e.subs(t, v) for k, e in sub.items()}, t: v})
                 fams.append([sub, t, tset, verdict])
     for key in sorted(cands, key=lambda k: [float(v) for v in k]):
@@ -400,7 +452,7 @@ def analyse_nonsmooth_multi(f: sympy.Expr, xs, *, box=None, digits: int = 20) ->
             res.notes.append(f"kink {key}: {v.label}, part of a family below")
         elif _in_box(pt, xs, box):
             res.points.append(sp)
-    for sub, t, tset, verdict in fams:
+    for sub, t, tset, verdict in _merge_families(fams):
         eqs = tuple(f"{k} = {e}" for k, e in sub.items())
         desc = ", ".join([*eqs, f"{t} in {_set_text(tset)}"])
         res.families.append(Family(desc, eqs, 1, verdict, sympy.latex(tset)))
