@@ -23,11 +23,11 @@ import contextlib
 from collections.abc import Iterator, Sequence
 
 import flint
-import mpmath
 import sympy
 from flint import arb, fmpq
 
 from ..activations import sigmoid, softplus
+from ..backends.mpmath_backend import ACTIVATION_TABLE
 from ..errors import SymgradError
 
 __all__ = ["arb_eval", "arb_of", "flint_prec", "mp_function", "to_arb_rational"]
@@ -162,21 +162,9 @@ def _crootof(e: sympy.CRootOf) -> arb:
     return arb(fmpq(int(approx.p), int(approx.q)), fmpq(int(dx.p), int(dx.q)))
 
 
-def _mp_sigmoid(t):
-    if t >= 0:
-        return 1 / (1 + mpmath.exp(-t))
-    e = mpmath.exp(t)
-    return e / (1 + e)
-
-
-def _mp_softplus(t):
-    if t > 0:
-        return t + mpmath.log1p(mpmath.exp(-t))
-    return mpmath.log1p(mpmath.exp(t))
-
-
 _MP_MODULES = [
-    {"sigmoid": _mp_sigmoid, "softplus": _mp_softplus, "Max": max, "Min": min},
+    {"sigmoid": ACTIVATION_TABLE["sigmoid"][0], "softplus": ACTIVATION_TABLE["softplus"][0],
+     "Max": max, "Min": min},
     "mpmath",
 ]
 
