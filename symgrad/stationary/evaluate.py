@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator, Sequence
+from fractions import Fraction
 
 import flint
 import sympy
@@ -138,7 +139,11 @@ def arb_eval(expr: sympy.Expr, env: dict[sympy.Symbol, arb]) -> arb:
         cache[e] = r
         return r
 
-    return ev(sympy.sympify(expr))
+    if not isinstance(expr, sympy.Basic):  # a plain Python number
+        if isinstance(expr, bool) or not isinstance(expr, (int, Fraction)):
+            raise SymgradError(f"cannot evaluate a {type(expr).__name__} in ball arithmetic")
+        expr = sympy.Rational(expr)
+    return ev(expr)
 
 
 def _ipow(b: arb, n: int) -> arb:

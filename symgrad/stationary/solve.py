@@ -166,7 +166,7 @@ def _families(grads, variables) -> ExactSolution:
     out = ExactSolution(method="Groebner basis (positive-dimensional) + parametric solve")
     sols = sympy.solve(grads, list(variables), dict=True)
     for sol in sols:
-        bound = {v: sympy.sympify(e) for v, e in sol.items()}
+        bound = dict(sol)  # SymPy's own solutions (expressions), never user strings
         free = tuple(v for v in variables if v not in bound)
         if any(e.has(sympy.I) for e in bound.values()):
             if free or any(sympy.im(e) != 0 for e in bound.values()):
