@@ -48,3 +48,31 @@ def test_exhausted_budget_takes_the_numeric_path_and_says_so():
 def test_exhausted_budget_without_box_is_a_one_line_error():
     with pytest.raises(SymgradError, match="time budget"):
         analyse("(x**2-1)**2 + (y**2-1)**2", time_budget=1e-4)
+
+
+def test_budget_survives_being_swallowed_in_a_callback():
+    # a gc callback that swallows whatever is raised inside it, as C callbacks do
+    import gc
+
+    swallowed = []
+
+    def callback(phase, info):
+        try:
+            sum(range(100))
+        except BaseException as exc:
+            swallowed.append(type(exc).__name__)
+
+    gc.callbacks.append(callback)
+    try:
+
+        def churn():
+            end = time.monotonic() + 30
+            while time.monotonic() < end:
+                [[] for _ in range(200)]  # allocations: the gc runs often
+            return "finished"
+
+        start = time.monotonic()
+        assert run_with_budget(churn, (), seconds=0.2) == (False, None)
+        assert time.monotonic() - start < 5
+    finally:
+        gc.callbacks.remove(callback)
