@@ -40,6 +40,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Callable, Sequence
+from fractions import Fraction
 
 import sympy
 
@@ -57,6 +58,7 @@ __all__ = [
     "MAX_NODES",
     "MAX_NUMBER_BITS",
     "MAX_ROOT_BITS",
+    "as_expr",
     "make_symbol",
     "parse_assignments",
     "parse_expression",
@@ -165,6 +167,22 @@ def _short(text: str, n: int = 40) -> str:
 
 def _refuse(what: str, hint: str | None = None) -> SymgradError:
     return SymgradError(f"refused: {what}", hint=hint)
+
+
+def as_expr(value: object) -> sympy.Expr:
+    """A SymPy object or a plain Python number as a SymPy expression; strings are refused.
+
+    The one conversion of already-computed values (never user text, which goes
+    through :func:`parse_expression`): no ``sympify``.
+
+    >>> as_expr(Fraction(1, 3)), as_expr(2)
+    (1/3, 2)
+    """
+    if isinstance(value, sympy.Basic):
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, float, Fraction)):
+        raise sympy.SympifyError(value)
+    return sympy.Float(value) if isinstance(value, float) else sympy.Rational(value)
 
 
 def make_symbol(name: str) -> sympy.Symbol:

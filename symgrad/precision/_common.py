@@ -83,13 +83,16 @@ def _three(ball: arb) -> str:
     return decimal_enclosure(ball, 3)[0]
 
 
+def _nonfinite(x: float) -> str:
+    """The error of a nan or infinite computed value: "nan" or "inf"."""
+    return "nan" if math.isnan(x) else "inf"
+
+
 def rel_error(computed, true: arb, prec: int) -> str:
     """|computed - true| / |true| to 3 digits ("inf", "nan" when they apply)."""
     x = float(computed)
-    if math.isnan(x):
-        return "nan"
-    if math.isinf(x):
-        return "inf"
+    if not math.isfinite(x):
+        return _nonfinite(x)
     if true.is_zero():
         return "0" if x == 0 else "inf"
     with ctx.workprec(prec + 64):
@@ -99,10 +102,8 @@ def rel_error(computed, true: arb, prec: int) -> str:
 def ulp_error(computed, true: arb, info: FormatInfo, prec: int) -> str:
     """|computed - true| in units of the format's ulp at the true value (3 digits)."""
     x = float(computed)
-    if math.isnan(x):
-        return "nan"
-    if math.isinf(x):
-        return "inf"
+    if not math.isfinite(x):
+        return _nonfinite(x)
     if true.is_zero():
         exponent = info.minexp
     else:

@@ -15,11 +15,11 @@ activations ``sigmoid`` (sigma) and ``softplus``.
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 import sympy
 from sympy.printing.mathml import MathMLPresentationPrinter
 from sympy.printing.precedence import precedence_traditional
+
+from ..parsing import as_expr
 
 __all__ = ["MATHML_NS", "SymgradMathMLPrinter", "to_mathml"]
 
@@ -77,9 +77,6 @@ def to_mathml(expr: sympy.Basic, *, display: str = "block") -> str:
     """
     if display not in ("block", "inline"):
         raise ValueError(f"display must be 'block' or 'inline', got {display!r}")
-    if not isinstance(expr, sympy.Basic):  # plain numbers only; strings are refused
-        if isinstance(expr, bool) or not isinstance(expr, (int, float, Fraction)):
-            raise sympy.SympifyError(expr)
-        expr = sympy.Float(expr) if isinstance(expr, float) else sympy.Rational(expr)
+    expr = as_expr(expr)  # plain numbers only; strings are refused
     body = SymgradMathMLPrinter().doprint(expr)
     return f'<math xmlns="{MATHML_NS}" display="{display}">{body}</math>'

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator, Sequence
-from fractions import Fraction
 
 import flint
 import sympy
@@ -30,6 +29,7 @@ from flint import arb, fmpq
 from ..activations import sigmoid, softplus
 from ..backends.mpmath_backend import ACTIVATION_TABLE
 from ..errors import SymgradError
+from ..parsing import as_expr
 
 __all__ = ["arb_eval", "arb_of", "flint_prec", "mp_function", "to_arb_rational"]
 
@@ -139,11 +139,7 @@ def arb_eval(expr: sympy.Expr, env: dict[sympy.Symbol, arb]) -> arb:
         cache[e] = r
         return r
 
-    if not isinstance(expr, sympy.Basic):  # a plain Python number
-        if isinstance(expr, bool) or not isinstance(expr, (int, Fraction)):
-            raise SymgradError(f"cannot evaluate a {type(expr).__name__} in ball arithmetic")
-        expr = sympy.Rational(expr)
-    return ev(expr)
+    return ev(as_expr(expr))
 
 
 def _ipow(b: arb, n: int) -> arb:

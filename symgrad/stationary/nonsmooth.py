@@ -29,6 +29,7 @@ import itertools
 import sympy
 
 from ..errors import SymgradError
+from ..parsing import as_expr
 from .classify import MAX_ORDER_1D, higher_order_1d
 from .evaluate import arb_eval, flint_prec
 from .model import Analysis, Family, Piece, StationaryPoint, Verdict
@@ -310,7 +311,7 @@ def analyse_nonsmooth_multi(f: sympy.Expr, xs, *, box=None, digits: int = 20) ->
     fams: list[list] = []  # [sub, t, set, verdict, equations text]
 
     def candidate(pt):
-        if all(not sympy.sympify(v).has(sympy.I) for v in pt.values()):
+        if all(not as_expr(v).has(sympy.I) for v in pt.values()):
             cands.setdefault(tuple(pt[x] for x in xs), pt)
 
     def one_free(sub, t, cons_lists, verdict):
@@ -385,7 +386,7 @@ def analyse_nonsmooth_multi(f: sympy.Expr, xs, *, box=None, digits: int = 20) ->
                 continue
             for sol in sols:
                 free = [x for x in xs if x not in sol or any(
-                    sympy.sympify(v).has(x) for v in sol.values())]
+                    as_expr(v).has(x) for v in sol.values())]
                 free = list(dict.fromkeys(free))
                 if not free:
                     candidate({x: sol[x] for x in xs})
@@ -417,7 +418,7 @@ def analyse_nonsmooth_multi(f: sympy.Expr, xs, *, box=None, digits: int = 20) ->
                 if not (verdict.evidence[0].startswith("multipliers")):
                     for v in lam_vals:
                         lam_ok = sympy.Intersection(lam_ok, sympy.solveset(
-                            sympy.sympify(v) >= 0, t, sympy.S.Reals))
+                            as_expr(v) >= 0, t, sympy.S.Reals))
                 tset = sympy.Intersection(*per, lam_ok)
                 if _points_of(tset) is not None:
                     for v in tset:

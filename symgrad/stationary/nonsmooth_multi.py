@@ -39,6 +39,7 @@ from collections.abc import Sequence
 import sympy
 
 from ..errors import SymgradError
+from ..parsing import as_expr
 from .model import StationaryPoint, Verdict
 
 __all__ = ["MAX_NODES", "MAX_SELECTIONS", "MAX_SUBSETS", "active", "curvature", "kink_point",
@@ -55,7 +56,7 @@ Sel = tuple[sympy.Expr, tuple[sympy.Expr, ...]]
 def _sign(e) -> int | None:
     from .analyse import exact_sign
 
-    e = sympy.sympify(e)
+    e = as_expr(e)
     s = exact_sign(e)
     return s if s is not None else exact_sign(sympy.simplify(e))
 
@@ -166,7 +167,7 @@ def zero_in_hull(vectors: Sequence[Sequence[sympy.Expr]]) -> bool | None:
     >>> zero_in_hull([(1, 0), (0, 1)]), zero_in_hull([(1, 1), (-1, -1)])
     (False, True)
     """
-    vecs = list(dict.fromkeys(tuple(sympy.sympify(c) for c in v)
+    vecs = list(dict.fromkeys(tuple(as_expr(c) for c in v)
                               for v in vectors))
     if not vecs:
         return False
@@ -180,7 +181,7 @@ def zero_in_hull(vectors: Sequence[Sequence[sympy.Expr]]) -> bool | None:
             if sol is sympy.S.EmptySet:
                 continue
             vals = next(iter(sol))
-            if any(sympy.sympify(v).free_symbols for v in vals):
+            if any(as_expr(v).free_symbols for v in vals):
                 continue  # affinely dependent: a smaller subset covers it
             signs = [_sign(v) for v in vals]
             if None in signs:
@@ -328,7 +329,7 @@ def _nonneg_near(e, cons, pt, xs) -> bool:
 def _fmt(e, digits) -> str:
     from .nonsmooth import _fmt as fmt1
 
-    return fmt1(sympy.sympify(e), digits)
+    return fmt1(as_expr(e), digits)
 
 
 def active(sels, pt) -> tuple[list[Sel], bool] | None:
