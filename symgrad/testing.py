@@ -26,7 +26,8 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 
-from .backends.flint_backend import arb_to_mpf, certified_values
+from .backends.certified import certified_values
+from .backends.flint_backend import arb_to_mpf
 from .chain import Chain
 from .errors import SymgradError
 from .output import dumps_json, write_atomic

@@ -10,7 +10,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from symgrad.backends.flint_backend import arb_to_mpf, certified_values
+from symgrad.backends.certified import certified_values
+from symgrad.backends.flint_backend import arb_to_mpf
 from symgrad.chain import Chain
 from symgrad.verify.autodiff import reference_hessian
 from symgrad.verify.tolerance import chain_tolerance, compare_value

@@ -16,13 +16,8 @@ import mpmath
 import pytest
 from flint import ctx
 
-from symgrad.backends.flint_backend import (
-    Ball,
-    certified_values,
-    decimal_enclosure,
-    evaluate,
-    initial_precision,
-)
+from symgrad.backends.certified import Ball, certified_values, initial_precision
+from symgrad.backends.flint_backend import decimal_enclosure, evaluate
 from symgrad.chain import Chain
 from symgrad.errors import SymgradError
 from symgrad.weights import parse_weights
@@ -164,13 +159,35 @@ def test_exact_zeros_are_certified_exactly():
     assert cert.grad_x.contains(32) and cert.grad_x.mid.startswith("3.2")
 
 
-def test_ball_containing_zero_is_not_guessed():
-    # z_1 = 3 * (1/3) - 1 is exactly 0, but the ball of 1/3 is inexact: undecidable sign
+def test_exact_cancellation_is_decided_exactly():
+    # z_1 = 3 * (1/3) - 1 is exactly 0: inputs stay exact, so tanh(z_1) = 0 exactly and
+    # F = tanh(0) = 0, dF/dw_1 = x * tanh'(0) = 1/3, dF/db_1 = 1, dF/dx = w_1 = 3 (exact)
     chain = Chain(1, activation="tanh", form="general", bias=True)
-    with pytest.raises(SymgradError, match="contains 0") as info:
-        certified_values(chain, [Fraction(3)], digits=10, biases=[Fraction(-1)],
-                         x=Fraction(1, 3), max_prec=400)
-    assert "\n" not in str(info.value) and "max_prec" in str(info.value)
+    cert = certified_values(chain, [Fraction(3)], digits=10, biases=[Fraction(-1)],
+                            x=Fraction(1, 3))
+    assert cert.value.exact and cert.value.mid == "0"
+    assert cert.grad_w[0].exact_value == Fraction(1, 3)
+    assert cert.grad_w[0].mid == "3.333333333e-1"
+    assert cert.grad_b[0].mid == "1.000000000e+0" and cert.grad_b[0].rad == "0"
+    assert cert.grad_x.exact_value == 3
+
+
+def test_nonzero_ball_near_zero_is_refused_not_guessed():
+    # z_2 = tanh(1) - b with b = tanh(1) cut to 60 digits: about 1e-61, not zero.  With a
+    # cap below the ~200 bits that needs, the answer is a one-line refusal, never a guessed
+    # 0; with the default cap it is decided (sign and digits), against mpmath at 100 digits.
+    with mpmath.workdps(100):
+        b = -Fraction(mpmath.nstr(mpmath.tanh(1), 60, strip_zeros=False))
+        truth = mpmath.tanh(mpmath.tanh(1) + mpmath.mpf(b.numerator) / b.denominator)
+    chain = Chain(2, activation="tanh", form="general", bias=True)
+    args = dict(digits=10, biases=[Fraction(0), b], x=Fraction(1))
+    with pytest.raises(SymgradError, match="precision cap") as info:
+        certified_values(chain, [Fraction(1)] * 2, max_prec=120, **args)
+    assert "\n" not in str(info.value)
+    cert = certified_values(chain, [Fraction(1)] * 2, **args)
+    assert cert.value.contains(truth) or mpmath.almosteq(
+        mpmath.mpf(Fraction(cert.value.mid).numerator) / Fraction(cert.value.mid).denominator,
+        truth, rel_eps=mpmath.mpf(10) ** -10)
 
 
 def test_max_prec_too_low_says_what_to_raise():

@@ -19,8 +19,8 @@ import pytest
 import sympy
 
 from symgrad.activations import sigmoid
-from symgrad.backends.flint_backend import certified_values
-from symgrad.backends.mpmath_backend import reference_values
+from symgrad.backends.certified import certified_values
+from symgrad.backends.certified import reference_values
 from symgrad.bounds import gradient_bound
 from symgrad.chain import Chain
 from symgrad.claims import ClaimResult, check_claim

@@ -7,7 +7,8 @@ from fractions import Fraction
 import mpmath
 import pytest
 
-from symgrad.backends.mpmath_backend import format_significant, reference_values
+from symgrad.backends.certified import reference_values
+from symgrad.backends.mpmath_backend import format_significant
 from symgrad.chain import Chain
 from symgrad.errors import SymgradError
 from symgrad.weights import parse_weights

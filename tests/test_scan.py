@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 from symgrad.backends import numpy_backend as nb
-from symgrad.backends.flint_backend import certified_values
+from symgrad.backends.certified import certified_values
 from symgrad.chain import Chain
 from symgrad.cli import main
 from symgrad.errors import SymgradError

@@ -1,46 +1,34 @@
-"""Arbitrary-precision evaluation of the chain with mpmath.
+"""Arbitrary-precision evaluation of the chain with mpmath (no accuracy claim).
 
-:func:`reference_values` returns F and every partial derivative to a requested
-number of *correct* significant digits: it evaluates at a working precision
-with guard digits that grow with the depth (rounding error grows about
-linearly in L), re-evaluates with more guard digits, and accepts only when
-both agree after rounding to the requested digits; otherwise it raises the
-precision and tries again.  For certified enclosures see
-:mod:`symgrad.backends.flint_backend`.
+:func:`evaluate` runs the shared recurrence with mpmath numbers at a given
+working precision; it is a fast computing backend (finite differences, plots,
+stationary evaluation).  Digits that symgrad prints as correct come from
+:mod:`symgrad.backends.certified` (ball arithmetic), never from here.
 
 Precision is always scoped with ``mpmath.workdps``; nothing global leaks.
 
 >>> from symgrad.chain import Chain
 >>> from fractions import Fraction
->>> r = reference_values(Chain(2), [Fraction(1), Fraction(1)], digits=15)
->>> r.grad_w[0]  # sigma'(1) = e/(1+e)^2
+>>> v = evaluate(Chain(2), [Fraction(1), Fraction(1)], dps=15)
+>>> format_significant(v.grad_w[0], 15)  # sigma'(1) = e/(1+e)^2
 '1.96611933241482e-1'
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from fractions import Fraction
 
 import mpmath
 
 from ..chain import Chain
-from ..errors import SymgradError
 from ..recurrence import ChainValues, evaluate_chain
 
 __all__ = [
-    "MAX_DIGITS",
     "MpmathOps",
-    "Reference",
     "evaluate",
     "format_significant",
-    "reference_values",
 ]
-
-#: Largest number of digits ``reference`` accepts (documented in the README).
-MAX_DIGITS = 10_000
 
 
 def _sigmoid(t):
@@ -106,66 +94,3 @@ def format_significant(value, digits: int) -> str:
     mant, _, exp = s.partition("e")
     exp = int(exp) if exp else 0
     return f"{mant}e{exp:+d}" if exp < 0 else f"{mant}e+{exp}"
-
-
-@dataclass(frozen=True)
-class Reference:
-    """Values rounded to ``digits`` correct significant digits (decimal strings)."""
-
-    digits: int
-    working_dps: int
-    value: str
-    grad_w: tuple[str, ...]
-    grad_b: tuple[str, ...]
-    grad_x: str | None
-    raw: ChainValues
-
-    def _repr_html_(self) -> str:
-        """Jupyter: a table of F and every partial derivative (long gradients cut)."""
-        from .._display import elide, html_table
-
-        named = [("F", self.value), *((f"dF/dw{k}", g) for k, g in enumerate(self.grad_w, 1)),
-                 *((f"dF/db{k}", g) for k, g in enumerate(self.grad_b, 1))]
-        if self.grad_x is not None:
-            named.append(("dF/dx", self.grad_x))
-        return html_table(["quantity", "value"], elide(named),
-                          caption=f"{self.digits} correct significant digits "
-                          f"(working precision {self.working_dps} digits)")
-
-
-def _guard(depth: int) -> int:
-    return 10 + 2 * math.ceil(math.log10(depth + 1))
-
-
-def _rounded(v: ChainValues, digits: int, chain: Chain):
-    grad_x = format_significant(v.grad_x, digits) if chain.form == "general" else None
-    return (
-        format_significant(v.value, digits),
-        tuple(format_significant(g, digits) for g in v.grad_w),
-        tuple(format_significant(g, digits) for g in v.grad_b),
-        grad_x,
-    )
-
-
-def reference_values(chain: Chain, weights: Sequence[Fraction], *, digits: int,
-                     biases: Sequence[Fraction] | None = None,
-                     x: Fraction | None = None, max_rounds: int = 6) -> Reference:
-    """F and the gradient to ``digits`` correct significant digits (see module doc)."""
-    if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= MAX_DIGITS:
-        raise SymgradError(
-            f"digits must be a whole number in 1..{MAX_DIGITS}, got {digits!r}",
-            hint="pass e.g. --digits 30",
-        )
-    dps = digits + _guard(chain.depth)
-    previous = None
-    for _ in range(max_rounds):
-        v = evaluate(chain, weights, dps=dps, biases=biases, x=x)
-        cur = _rounded(v, digits, chain)
-        if previous is not None and cur == previous[0]:
-            return Reference(digits, previous[1], *cur, raw=v)
-        previous = (cur, dps)
-        dps = dps + max(10, dps // 2)
-    raise SymgradError(
-        f"could not confirm {digits} digits up to {dps} working digits",
-        hint="ask for fewer --digits, or use --certified",
-    )

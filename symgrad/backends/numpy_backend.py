@@ -149,13 +149,23 @@ def _round_cached(v: Fraction, name: str):
         # v is exactly a float64; numpy / ml_dtypes round float64 correctly (once)
         with np.errstate(all="ignore"):
             return info.dtype(float(v))
-    neg, a = v < 0, abs(v)
-    e = a.numerator.bit_length() - a.denominator.bit_length()
-    if a < Fraction(2) ** e:  # now 2**e <= a < 2**(e+1)
+    neg = v < 0
+    num, den = abs(v.numerator), v.denominator
+    # 2**(e-1) < |v| < 2**(e+1): decided from the bit lengths alone, so a value such as
+    # 10**999999 is sent to inf (or 10**-999999 to 0) without touching its digits
+    e = num.bit_length() - den.bit_length()
+    if e > info.maxexp + 1:
+        return info.dtype(-math.inf if neg else math.inf)
+    if e < info.minexp - info.nmant - 2:  # below half the smallest subnormal
+        return info.dtype(-0.0 if neg else 0.0)
+    if (num << -e if e < 0 else num) < (den << e if e > 0 else den):  # 2**e <= |v| < 2**(e+1)
         e -= 1
-    q = max(e, info.minexp) - info.nmant  # exponent of the ulp at a
-    scaled = a / Fraction(2) ** q
-    n = round(scaled)  # Fraction.__round__ rounds half to even
+    q = max(e, info.minexp) - info.nmant  # exponent of the ulp at |v|
+    # n = |v| / 2**q rounded half to even, in integer arithmetic (no Fraction gcd)
+    top, bottom = (num, den << q) if q >= 0 else (num << -q, den)
+    n, rest = divmod(top, bottom)
+    if 2 * rest > bottom or (2 * rest == bottom and n % 2 == 1):
+        n += 1
     if n == 0:
         return info.dtype(-0.0 if neg else 0.0)
     if n.bit_length() + q > info.maxexp:  # beyond the largest finite number

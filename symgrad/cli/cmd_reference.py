@@ -1,9 +1,10 @@
 """``symgrad reference``: F and the gradient to D correct digits.
 
-Default: mpmath with guard digits, confirmed by a second evaluation with more
-guard digits.  ``--certified``: python-flint ball arithmetic, each value a
-midpoint with a radius that provably encloses the true value; the precision is
-raised until every value has D certified digits.
+Every value is decided by python-flint ball arithmetic (exact rationals while
+the values are rational): the printed D-digit decimal is the exact value
+correctly rounded, the precision raised until a ball proves it.  The default
+prints the digits; ``--certified`` also prints the enclosure ``± radius``
+(rounded up) of the printed number.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..backends.mpmath_backend import MAX_DIGITS, reference_values
+from ..backends.certified import certified_values
+from ..backends.flint_backend import MAX_DIGITS
 from ..chain import Chain
 from ..errors import SymgradError
 from ..output import dumps_json, write_atomic
@@ -26,7 +28,7 @@ from ._common import (
 
 __all__ = ["HELP", "add_arguments", "reference_json", "reference_rows", "run"]
 
-HELP = "F and dF/dw_k at given weights to D correct digits (mpmath, or certified with --certified)"
+HELP = "F and dF/dw_k at given weights to D correct digits (certified by ball arithmetic)"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -37,7 +39,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--certified",
         action="store_true",
-        help="python-flint ball arithmetic: midpoint +- radius with certified digits",
+        help="also print the certified enclosure: value ± radius (radius rounded up)",
     )
     p.add_argument("--format", default="text", choices=("text", "json", "csv"), help="output")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
@@ -45,7 +47,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def _digits(text: str) -> int:
     s = str(text).strip()
-    if not s.isdigit() or len(s) > 9:
+    if not (s.isascii() and s.isdigit()) or len(s) > 9:  # '\u00b2'.isdigit() is True
         raise SymgradError(
             f"--digits must be a whole number, got '{text}'", hint="e.g. --digits 30"
         )
@@ -60,37 +62,22 @@ def _digits(text: str) -> int:
 def reference_rows(chain: Chain, weights, *, digits: int, wrt: list[int], certified: bool,
                    biases=None, x=None) -> tuple[list[dict], dict]:
     """[{"name": "F"|"dF/dw_k"|..., "value": ..., ...}], and method information."""
-    names: list[tuple[str, object]] = []
-    if certified:
-        from ..backends.flint_backend import certified_values
-
-        res = certified_values(chain, weights, digits=digits, biases=biases, x=x)
-
-        def cell(ball):
-            return ball.to_json()
-
-        method = {"method": "python-flint arb ball arithmetic", "certified": True}
-        prec = getattr(res, "prec", None)
-        if prec is not None:
-            method["working_precision_bits"] = int(prec)
-    else:
-        res = reference_values(chain, weights, digits=digits, biases=biases, x=x)
-
-        def cell(value):
-            return {"value": value}
-
-        method = {
-            "method": "mpmath, confirmed at two working precisions",
-            "certified": False,
-            "working_precision_digits": res.working_dps,
-        }
-    names.append(("F", res.value))
+    res = certified_values(chain, weights, digits=digits, biases=biases, x=x, wrt=wrt)
+    names: list[tuple[str, object]] = [("F", res.value)]
     names += [(f"dF/dw{k}", res.grad_w[k - 1]) for k in wrt]
     if chain.bias:
         names += [(f"dF/db{k}", res.grad_b[k - 1]) for k in wrt]
     if chain.form == "general":
         names.append(("dF/dx", res.grad_x))
-    rows = [{"name": n, **cell(v)} for n, v in names]
+    if certified:
+        rows = [{"name": n, **b.to_json()} for n, b in names]
+    else:
+        rows = [{"name": n, "value": b.mid} for n, b in names]
+    method = {
+        "method": "python-flint ball arithmetic, correctly rounded",
+        "certified": True,
+        "working_precision_bits": int(res.prec),
+    }
     return rows, method
 
 
@@ -113,7 +100,7 @@ def _text(chain: Chain, rows: list[dict], method: dict, digits: int) -> str:
     for r in rows:
         extra = ""
         if "radius" in r:
-            extra = f"  +- {r['radius']}  ({r['certified_digits']} certified digits)"
+            extra = f"  ± {r['radius']}"
         lines.append(f"{r['name']:<{width}}  {r['value']}{extra}")
     return "\n".join(lines) + "\n"
 

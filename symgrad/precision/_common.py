@@ -14,7 +14,7 @@ from fractions import Fraction
 import numpy as np
 from flint import arb, ctx, fmpq
 
-from ..backends.flint_backend import decimal_enclosure
+from ..backends.decimal_text import ball_text
 from ..backends.numpy_backend import FormatInfo, format_info
 
 __all__ = [
@@ -55,17 +55,21 @@ def fraction_text(value: Fraction, digits: int = 17) -> str:
     >>> fraction_text(Fraction(-2, 3), 4)
     '-6.667e-1'
     """
+    from ..weights import decimal_exponent, pow10
+
     v = Fraction(value)
     if v == 0:
         return "0"
-    sign, a = ("-" if v < 0 else ""), abs(v)
-    e = int((a.numerator.bit_length() - a.denominator.bit_length()) * 0.30102999566398120)
-    while Fraction(10) ** e > a:
-        e -= 1
-    while Fraction(10) ** (e + 1) <= a:
-        e += 1
-    scaled = a / Fraction(10) ** (e - digits + 1)
-    q = round(scaled)
+    sign = "-" if v < 0 else ""
+    num, den = abs(v.numerator), v.denominator
+    e = decimal_exponent(v)
+    # q = |v| / 10**(e - digits + 1) rounded half to even, in integer arithmetic: Fraction
+    # division would take a gcd of two numbers of ~e digits (minutes for 10**999999)
+    shift = digits - 1 - e
+    top, bottom = (num * pow10(shift), den) if shift >= 0 else (num, den * pow10(-shift))
+    q, rest = divmod(top, bottom)
+    if 2 * rest > bottom or (2 * rest == bottom and q % 2 == 1):
+        q += 1
     if q == 10**digits:  # rounding carried into a new digit
         q, e = q // 10, e + 1
     text = str(q).rstrip("0") or "0"
@@ -80,7 +84,7 @@ def exact_arb(value) -> arb:
 
 
 def _three(ball: arb) -> str:
-    return decimal_enclosure(ball, 3)[0]
+    return ball_text(ball, 3)
 
 
 def _nonfinite(x: float) -> str:

@@ -27,7 +27,8 @@ from fractions import Fraction
 from flint import ctx
 
 from ..backends import numpy_backend as nb
-from ..backends.flint_backend import Ball, certified_values, decimal_enclosure
+from ..backends.certified import Ball, certified_values
+from ..backends.decimal_text import ball_text
 from ..chain import Chain
 from ..errors import SymgradError
 from ._common import (
@@ -163,12 +164,12 @@ def formats_table(chain: Chain, weights: Sequence[Fraction], *,
         log_true, log_fp, diff = "-inf", ("-inf" if logs == float("-inf") else repr(logs)), "0"
     else:
         lt = log10_ball(true.arb, cert.prec)
-        log_true = decimal_enclosure(lt, 17)[0]
+        log_true = ball_text(lt, 17)
         log_fp = scalar_text(logs, "float64")
         if logs == float("-inf"):
             diff = "inf"
         else:
             with ctx.workprec(cert.prec + 64):
-                diff = decimal_enclosure(abs(lt - exact_arb(logs)), 2)[0]
+                diff = ball_text(abs(lt - exact_arb(logs)), 2)
     return FormatsTable(chain, wrt, true, tuple(rows), log_true, log_fp, diff)
 

@@ -42,7 +42,8 @@ import numpy as np
 from flint import arb, ctx
 
 from ..backends import numpy_backend as nb
-from ..backends.flint_backend import FlintOps, certified_digits, decimal_enclosure
+from ..backends.decimal_text import ball_text
+from ..backends.flint_backend import FlintOps, certified_digits
 from ..chain import validate_depth
 from ..errors import SymgradError
 from ._common import (
@@ -77,7 +78,10 @@ def true_prefix(weights: Sequence[Fraction], activation: str = "sigmoid"
                 ) -> tuple[list[arb], int]:
     """Balls of dF/dw_1 at depths 1..N (each with >= 20 certified digits) and their bits."""
     n = len(weights)
-    prec = 64 + 2 * math.ceil(math.log2(n + 1)) + 32
+    # z = w*o needs absolute accuracy: log2 of the largest |w| on top of the digits
+    magnitude = max(abs(Fraction(v).numerator).bit_length() - Fraction(v).denominator.bit_length()
+                    for v in weights)
+    prec = 64 + 2 * math.ceil(math.log2(n + 1)) + 32 + max(0, magnitude)
     ops = FlintOps()
     for _ in range(8):
         with ctx.workprec(prec):
@@ -262,7 +266,7 @@ def scan_depths(weights: Sequence[Fraction], *, lr: Fraction = Fraction(1, 10),
     scans = [_scan_format(name, weights, lr, threshold, activation, true, prec) for name in names]
     logspace = log10_prefix_gradient(weights, activation)
     true_log10: list[float] = []
-    worst = arb(0)
+    worst, missed = arb(0), False
     with ctx.workprec(prec + 64):
         for g, ls in zip(true, logspace):
             if g.is_zero():
@@ -272,5 +276,7 @@ def scan_depths(weights: Sequence[Fraction], *, lr: Fraction = Fraction(1, 10),
             true_log10.append(float(lt))
             if math.isfinite(ls):
                 worst = worst.max(abs(lt - exact_arb(ls)))
-        err = decimal_enclosure(worst, 2)[0] if not worst.is_zero() else "0"
+            else:  # -inf or nan where the true value is a nonzero number (e.g. a weight
+                missed = True  # beyond float64): an infinite error, never "0"
+        err = "inf" if missed else ball_text(worst, 2)
     return DepthScan(n, lr, threshold, activation, scans, true_log10, logspace, err)

@@ -98,6 +98,6 @@ class Context:
     @cached_property
     def reference(self):
         """mpmath values to ``options.digits`` correct digits (confirmed twice)."""
-        from ..backends.mpmath_backend import reference_values
+        from ..backends.certified import reference_values
 
         return reference_values(self.chain, self.weights, digits=self.options.digits)
