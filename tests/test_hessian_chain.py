@@ -198,7 +198,7 @@ def test_origin_of_two_layer_chain_is_a_saddle():
     res = chain_hessian(Chain(2), [Fr(0), Fr(0)], digits=12)
     assert res.stationary
     assert res.verdict.cls == "saddle"
-    assert res.hessian_text[0][1] == "0.250000000000"  # sigma'(0) = 1/4
+    assert res.hessian_text[0][1] == "2.50000000000e-1"  # sigma'(0) = 1/4
     assert stationary_description(Chain(2))[1] == [(Fr(0), Fr(0))]
 
 

@@ -27,6 +27,7 @@ from ..activations import sigmoid
 from ..chain import Chain
 from ..errors import SymgradError
 from .model import Document, Section, Step
+from .numeric import decided_float
 
 __all__ = [
     "certified_eigenvalues",
@@ -277,7 +278,8 @@ def _sign(ball) -> int | None:
 
 
 def _decimal(ball, digits: int = 20) -> sympy.Float:
-    return sympy.Float(ball.mid().str(digits, radius=False), digits)
+    """The ball's value correctly rounded (every shown digit decided by the ball)."""
+    return decided_float(ball, digits)
 
 
 def chain_hessian_document(depth: int = 3, point: tuple[Fraction, ...] | None = None,

@@ -26,6 +26,7 @@ import sympy
 from flint import arb, ctx, fmpq
 
 from ..backends import flint_backend
+from ..backends.decimal_text import round_ball
 from ..chain import Chain
 from ..induction import L_
 from .model import Document, Section, Step
@@ -33,6 +34,7 @@ from .model import Document, Section, Step
 __all__ = [
     "FORMATS",
     "SCAN_DEPTH",
+    "decided_float",
     "machine_epsilon_document",
     "small_gradient_document",
 ]
@@ -51,8 +53,13 @@ def _float(value, digits: int = 6) -> sympy.Float:
     return sympy.Float(value, digits)
 
 
-def small_gradient_document() -> Document:
-    """f_c(x) = max(0, c x): a tiny gradient far from the minimum (the text's example)."""
+def small_gradient_document(example=None) -> Document:
+    """f_c(x) = max(0, c x): a tiny gradient far from the minimum (the text's example).
+
+    ``example``: the precision lab's :class:`~symgrad.precision.SmallGradient` to show
+    (``symgrad report`` passes the one its page shows, computed once for its formats);
+    by default it is computed here for every format.
+    """
     c = sympy.Symbol("c", positive=True)
     fc = sympy.Function("f_c")
     f = sympy.Max(0, c * _X)
@@ -76,7 +83,8 @@ def small_gradient_document() -> Document:
     ]
     from ..precision.small_gradient import small_gradient_example
 
-    lab = small_gradient_example()  # the precision lab's computation of the same example
+    # the precision lab's computation of the same example
+    lab = small_gradient_example() if example is None else example
     same = (lab.exact_value, lab.exact_derivative) == ("1e+9909", "1e-90") and (
         sympy.Integer(10) ** 9909 == value and sympy.Rational(1, 10**90) == grad)
     exact = [
@@ -173,8 +181,19 @@ def _arb(value: Fraction) -> arb:
     return arb(fmpq(value.numerator, value.denominator))
 
 
+def decided_float(ball, digits: int) -> sympy.Float:
+    """A SymPy ``Float`` of the ball's value correctly rounded to ``digits`` digits; raises
+    ``ValueError`` if the ball does not decide them (a caller bug: the documents evaluate
+    at far more bits than they show)."""
+    text = round_ball(ball, digits)
+    if text is None:
+        raise ValueError(f"the ball {ball} does not decide {digits} digits")
+    return sympy.Float(text, digits)
+
+
 def _mid(ball) -> sympy.Float:
-    return sympy.Float(ball.mid().str(8, radius=False), 6)
+    """The ball's value correctly rounded to 6 digits (decided by the ball)."""
+    return decided_float(ball, 6)
 
 
 def _gradient_ball(depth: int):
@@ -194,13 +213,19 @@ def _crossing_checked(depth: int, threshold: Fraction) -> tuple[bool, object]:
         return bool(g < t and before > t), g
 
 
-def machine_epsilon_document(max_depth: int = SCAN_DEPTH) -> Document:
-    """Machine epsilon, and the depths (:mod:`symgrad.precision.scan`) where updates vanish."""
+def machine_epsilon_document(max_depth: int = SCAN_DEPTH, *,
+                             formats: tuple[str, ...] = FORMATS, depths: bool = True) -> Document:
+    """Machine epsilon, and the depths (:mod:`symgrad.precision.scan`) where updates vanish.
+
+    ``formats``: the formats shown.  ``depths=False`` leaves out the depth scan of the
+    text's chain (weights 1, learning rate 1): ``symgrad report`` shows its own scan,
+    for its own weights and learning rate, instead.
+    """
     from ..precision.scan import scan_depths
 
     rule_steps = []
     info = {}
-    for name in FORMATS:
+    for name in formats:
         dtype, eps, tiny = _finfo(name)
         info[name] = (eps, tiny)
         rule_steps.append(Step(
@@ -218,7 +243,19 @@ def machine_epsilon_document(max_depth: int = SCAN_DEPTH) -> Document:
             ("The smallest subnormal number; a value below half of it rounds to zero."),
             "numpy.finfo / ml_dtypes.finfo; the tie at half rounds to the even neighbour 0",
             sympy.Eq(sympy.Symbol(f"tiny_{name}"), _pow2(tiny), evaluate=False)))
-    scan = scan_depths([Fraction(1)] * max_depth, lr=Fraction(1), formats=FORMATS)
+    eps64 = _finfo("float64")[1]
+    rules = Section("Machine epsilon and the rounding of small updates",
+                    ("An update smaller than the spacing of the numbers near the weight cannot "
+                     "be performed: the weight rounds back to itself. In float64 the spacing at "
+                     "1 is ", _pow2(eps64), "."), tuple(rule_steps))
+    note = ("The text says updates smaller than epsilon cannot be performed; for a weight "
+            "equal to 1 and a descent step the exact limit is a quarter of epsilon (half of "
+            "it for a step upwards).")
+    if not depths:
+        return Document("Machine epsilon and vanishing updates", (rules,),
+                        "Machine epsilon and the rounding rule that makes updates vanish. All "
+                        "numbers were computed when this document was built.", (note,))
+    scan = scan_depths([Fraction(1)] * max_depth, lr=Fraction(1), formats=formats)
     w1 = Chain(2).weights[0]
     scan_steps = [Step(
         ("For the text's chain with every weight 1 and learning rate 1, the step of ", w1,
@@ -230,7 +267,7 @@ def machine_epsilon_document(max_depth: int = SCAN_DEPTH) -> Document:
                lambda eps, tiny: eps / 4),
               ("true_rounds_to_zero", "the exact gradient rounds to 0 in the format",
                lambda eps, tiny: tiny / 2))
-    for name in FORMATS:
+    for name in formats:
         first = scan.format(name).first
         eps, tiny = info[name]
         for key, what, threshold in events:
@@ -256,20 +293,14 @@ def machine_epsilon_document(max_depth: int = SCAN_DEPTH) -> Document:
                 (f"{name}: {what} from depth ", sympy.Integer(depth), " on.") if depth else
                 f"{name}: {what} at no depth up to {max_depth}.",
                 "symgrad.precision.scan: the recurrence in the format's arithmetic"))
-    eps64 = info["float64"][0]
     intro = ("Machine epsilon, the rounding rule that makes updates vanish, and the depths of "
              "the text's sigmoid chain at which they vanish. All numbers were computed when "
              "this document was built.")
     return Document("Machine epsilon and vanishing updates", (
-        Section("Machine epsilon and the rounding of small updates",
-                ("An update smaller than the spacing of the numbers near the weight cannot be "
-                 "performed: the weight rounds back to itself. In float64 the spacing at 1 is ",
-                 _pow2(eps64), "."), tuple(rule_steps)),
+        rules,
         Section("Depths at which the updates vanish",
                 "The exact gradient shrinks geometrically with the depth (see the bound of the "
                 "gradient document). The depths come from the precision lab's depth scan "
                 "(symgrad.precision.scan) of the depths 1 to " + str(max_depth) + ".",
                 tuple(scan_steps)),
-    ), intro, (("The text says updates smaller than epsilon cannot be performed; for a weight "
-                "equal to 1 and a descent step the exact limit is a quarter of epsilon (half of "
-                "it for a step upwards)."),))
+    ), intro, (note,))
