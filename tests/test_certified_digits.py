@@ -266,3 +266,56 @@ def test_deep_chain_at_200_digits_catches_tiny_errors():
     _, gw, _, _ = chain_reference("sigmoid", "seed", weights, None, None, 700)
     assert ref.grad_w[0] == correctly_rounded(gw[0], 200)
     assert ref.grad_w[30] == correctly_rounded(gw[30], 200)
+
+
+# --- hessian: F, the gradient and every Hessian entry, printed to D digits ---
+
+_moderate = st.one_of(_plain, _decimal, _tiny, st.just(Fraction(0)))
+
+
+def _sympy_nested(activation, ws):
+    """F as a plain SymPy expression (SymPy's own exp/tanh/log, not symgrad's classes)."""
+    import sympy
+
+    act = {"sigmoid": lambda t: 1 / (1 + sympy.exp(-t)), "tanh": sympy.tanh,
+           "softplus": lambda t: sympy.log(1 + sympy.exp(t))}[activation]
+    o = ws[0]
+    for w in ws[1:]:
+        o = act(w * o)
+    return o
+
+
+@settings(max_examples=25, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(2, 3), st.sampled_from(ACTIVATIONS), st.data(), st.integers(1, 40))
+def test_hessian_entries_are_correctly_rounded(depth, activation, data, digits):
+    # reference: SymPy's own differentiation of the written-out F, evaluated by evalf with
+    # exact rational inputs at D + 40 digits (evalf raises its working precision itself)
+    import sympy
+
+    from symgrad.stationary.landscape import chain_hessian
+
+    weights = [data.draw(_moderate) for _ in range(depth)]
+    res = chain_hessian(Chain(depth, activation=activation), weights, digits=digits,
+                        eigenvalues=False)
+    ws = sympy.symbols(f"w1:{depth + 1}")
+    F = _sympy_nested(activation, ws)
+    at = {s: sympy.Rational(v.numerator, v.denominator) for s, v in zip(ws, weights)}
+    exprs = {"F": F}
+    for i in range(depth):
+        exprs[f"g{i}"] = sympy.diff(F, ws[i])
+        for j in range(depth):
+            exprs[f"h{i}{j}"] = sympy.diff(F, ws[i], ws[j])
+    printed = {"F": res.value, **{f"g{i}": g for i, g in enumerate(res.gradient)},
+               **{f"h{i}{j}": res.hessian_text[i][j] for i in range(depth)
+                  for j in range(depth)}}
+    for name, text in printed.items():
+        exact = exprs[name].subs(at)
+        if exact.is_zero:
+            assert text == "0", (name, text)
+            continue
+        value = sympy.N(exact, digits + 40, maxn=10**4)
+        with mpmath.workdps(digits + 45):
+            v = mpmath.mpf(value._mpf_) if hasattr(value, "_mpf_") else mpmath.mpf(str(value))
+            assume(_not_near_tie(v, digits))
+            assert text == correctly_rounded(v, digits), (name, text, mpmath.nstr(v, 30))

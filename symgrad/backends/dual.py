@@ -36,7 +36,7 @@ from flint import arb, fmpq
 
 from ..errors import SymgradError
 
-__all__ = ["Dual", "DualArbOps", "activation_derivatives"]
+__all__ = ["EXACT_AT_ZERO", "Dual", "DualArbOps", "activation_derivatives"]
 
 
 def _add(a, b):
@@ -117,8 +117,18 @@ class Dual:
         return f"Dual({self.val!r}, {self.tan!r})"
 
 
-def activation_derivatives(name: str, z: arb) -> tuple[arb, arb, arb]:
-    """sigma(z), sigma'(z), sigma''(z) as balls, without cancellation.
+#: sigma(0), sigma'(0), sigma''(0) exactly where rational (``None``: log 2 is irrational);
+#: the tests check these against SymPy
+EXACT_AT_ZERO = {
+    "sigmoid": (fmpq(1, 2), fmpq(1, 4), fmpq(0)),
+    "tanh": (fmpq(0), fmpq(1), fmpq(0)),
+    "softplus": (None, fmpq(1, 2), fmpq(1, 4)),
+}
+
+
+def activation_derivatives(name: str, z) -> tuple:
+    """sigma(z), sigma'(z), sigma''(z) as balls, without cancellation; at an exact 0
+    (``fmpq``), the exact rationals where they are rational.
 
     sigmoid: with e = exp(-z), sigma = 1/(1+e), sigma' = e/(1+e)^2,
     sigma'' = sigma'(1 - 2 sigma) = sigma' (e - 1)/(1 + e) (expm1 keeps e - 1 accurate);
@@ -127,7 +137,19 @@ def activation_derivatives(name: str, z: arb) -> tuple[arb, arb, arb]:
 
     >>> [v.str(5) for v in activation_derivatives("tanh", arb(0))]
     ['0', '1.0000', '0']
+    >>> activation_derivatives("sigmoid", fmpq(0))
+    (1/2, 1/4, 0)
     """
+    if isinstance(z, fmpq):
+        if name not in EXACT_AT_ZERO:
+            raise SymgradError(f"unknown activation '{name}'",
+                               hint="use sigmoid, tanh or softplus")
+        if z == 0:
+            exact = EXACT_AT_ZERO[name]
+            if exact[0] is not None:
+                return exact
+            return (activation_derivatives(name, arb(0))[0], *exact[1:])
+        z = arb(z)
     if name == "sigmoid":
         e = (-z).exp()
         d1 = e / (1 + e) ** 2
@@ -145,9 +167,11 @@ def activation_derivatives(name: str, z: arb) -> tuple[arb, arb, arb]:
 class DualArbOps:
     """Ops table of dual numbers over ``arb`` for :func:`symgrad.recurrence.evaluate_chain`.
 
-    ``convert(Fraction)`` gives a dual with zero tangent; a :class:`Dual`
-    passes through unchanged, so seeded weights (:meth:`seed`) can be handed
-    to the recurrence directly.  Works at flint's current precision.
+    ``convert(Fraction)`` gives a dual with zero tangent whose value stays an exact
+    rational (``fmpq``) until an activation needs a ball, so exact cancellations and
+    exact zeros stay exact (as in :class:`symgrad.backends.flint_backend.ExactBallOps`);
+    a :class:`Dual` passes through unchanged, so seeded weights (:meth:`seed`) can be
+    handed to the recurrence directly.  Works at flint's current precision.
     """
 
     def __init__(self) -> None:
@@ -156,10 +180,10 @@ class DualArbOps:
     def convert(self, value: Any) -> Dual:
         if isinstance(value, Dual):
             return value
-        if isinstance(value, arb):
+        if isinstance(value, (arb, fmpq)):
             return Dual(value)
         q = Fraction(value)
-        return Dual(arb(fmpq(q.numerator, q.denominator)))
+        return Dual(fmpq(q.numerator, q.denominator))
 
     def seed(self, value: Any, tangent: Any) -> Dual:
         """``value`` (Fraction or arb) with the given tangent (arb or arb_mat column)."""
