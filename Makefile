@@ -6,7 +6,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.symgrad-installed
 
-.PHONY: setup report test lint bench derivations clean
+.PHONY: setup report test lint bench derivations clean mutation
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,4 +38,11 @@ derivations: setup
 	$(VENV)/bin/symgrad derivations --out derivations
 
 clean:
-	rm -rf $(VENV) symgrad-report .pytest_cache
+	rm -rf $(VENV) symgrad-report .pytest_cache mutants
+
+## mutation testing of the certified numeric path and the classification verdicts
+## (mutmut, configured in pyproject [tool.mutmut]; not part of `make test` or CI; takes
+## hours on 2 cores: it resumes where it stopped). Results: docs/mutation.md
+mutation: setup
+	$(PY) -m pip install --quiet 'mutmut>=3.8,<4'
+	$(VENV)/bin/mutmut run --max-children 1; $(VENV)/bin/mutmut results

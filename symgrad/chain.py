@@ -24,6 +24,7 @@ sigmoid(b2 + w2*sigmoid(b1 + w1*x))
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -51,9 +52,11 @@ def validate_depth(depth: object, *, cap: int = MAX_DEPTH, name: str = "depth") 
         value = depth
     else:
         text = str(depth).strip()
-        if not text.lstrip("+-").isdigit() or len(text) > 12:
+        # ASCII digits only: str.isdigit() also accepts '\u00b2', which int() then rejects
+        if not re.fullmatch(r"[+-]?[0-9]{1,12}", text, re.ASCII):
             raise SymgradError(
-                f"{name} must be a whole number, got {depth!r}", hint=f"e.g. --{name} 10"
+                f"{name} must be a whole number (ASCII digits 0-9), got {depth!r}",
+                hint=f"e.g. --{name} 10",
             )
         value = int(text)
     if value < 1:

@@ -14,10 +14,14 @@ Decision, in this order (the first conclusive step wins):
 * universal claims: (1) the difference is identically 0 (``expand``, then
   ``simplify`` of the ``exp`` rewrite); (2) a counterexample among seeded
   points, certified with balls; (3) a proof of the sign of the difference
-  from SymPy's assumptions (``is_nonnegative`` ...); (4) for one variable and
-  a difference with continuous derivative on R (``continuous_domain``), its
-  global extrema from all real critical points (``solveset`` must return a
-  finite set) and the limits at +-oo; (5) otherwise UNDECIDED.
+  from SymPy's assumptions (``is_nonnegative`` ...); (4) for one variable,
+  the extrema of the difference (:mod:`symgrad.claims_extrema`): exact
+  critical points, non-smooth points of abs/max/min and the limits at +-oo,
+  or else certified bisection with exact tests at tangencies; the method
+  named in the verdict says which; (5) a polynomial lower bound; (6)
+  otherwise UNDECIDED, with the reason the extrema analysis stopped.
+  A universal claim gets :data:`CLAIM_BUDGET` seconds (a wall-clock timer
+  stops SymPy wherever it is); past it, the claim is UNDECIDED and says so.
 
 >>> check_claim("sigmoid(0) == 1/2").verdict
 'TRUE'
@@ -37,18 +41,20 @@ from fractions import Fraction
 
 import numpy as np
 import sympy
-from sympy.calculus.util import continuous_domain
 
 from .activations import sigmoid, softplus
 from .errors import SymgradError
 from .parsing import parse_assignments, parse_relation
+from .stationary.budget import run_with_budget
 from .stationary.polysign import lower_bound
 from .verify.balls import ball_value
 
-__all__ = ["PRECISIONS", "ClaimResult", "check_claim", "decide", "format_number"]
+__all__ = ["CLAIM_BUDGET", "PRECISIONS", "ClaimResult", "check_claim", "decide", "format_number"]
 
 TRUE, FALSE, UNDECIDED = "TRUE", "FALSE", "UNDECIDED"
 PRECISIONS = (64, 256, 1024, 4096, 16384)
+#: seconds a universal claim may take; then it is UNDECIDED, saying so
+CLAIM_BUDGET = 60.0
 _SAMPLES = (0, 1, -1, Fraction(1, 2), Fraction(-1, 2), 2, -2, 3, -3, Fraction(1, 10),
             Fraction(-1, 10), 10, -10, 100, -100, 10**4, -(10**4), 10**8, -(10**8))
 _MAX_POINTS = 400
@@ -118,7 +124,17 @@ def _safe_str(expr: sympy.Basic) -> str:
 def _ball_text(b) -> str:
     if not b.is_finite():
         return "undefined (not finite)"
-    return _sci(b.mid().str(15, radius=False)) + " ± " + _sci(b.rad().str(3, radius=False))
+    from flint import arb, ctx
+
+    from .output import format_bound
+
+    mid = _sci(b.mid().str(15, radius=False))
+    # the printed radius covers the ball and the rounding of its printed midpoint: an
+    # enclosure of |mid - printed| + rad, its upper end rounded up (balls, not Fractions:
+    # the exponent may be astronomically large)
+    with ctx.workprec(128):
+        err = abs(arb(mid) - b.mid()) + b.rad()
+    return mid + " ± " + format_bound(err, "upper", 2)
 
 
 @dataclass
@@ -177,7 +193,7 @@ def _exact_zero(diff: sympy.Expr) -> bool:
         return True
     try:
         return sympy.simplify(_to_exp(diff)) == 0
-    except (TypeError, ValueError, NotImplementedError, RecursionError):
+    except Exception:  # SymPy failing to simplify proves nothing: not shown to be 0
         return False
 
 
@@ -250,32 +266,32 @@ def _sign_by_assumptions(expr: sympy.Expr) -> tuple[bool, bool]:
     return nonneg or pos, pos
 
 
-def _extrema(expr: sympy.Expr, t: sympy.Symbol):
-    """(values at critical points, limits at +-oo) if the analysis is conclusive, else None."""
-    f = _to_exp(expr)
-    if sympy.count_ops(f) > 80:
-        return None
-    df = sympy.diff(f, t)
-    reals = sympy.S.Reals
-    if continuous_domain(f, t, reals) != reals or continuous_domain(df, t, reals) != reals:
-        return None
-    crit = sympy.solveset(sympy.simplify(df), t, reals)
-    if crit is not sympy.S.EmptySet and not isinstance(crit, sympy.FiniteSet):
-        return None
-    values = [f.subs(t, c) for c in crit]
-    limits = [sympy.limit(f, t, sympy.oo), sympy.limit(f, t, -sympy.oo)]
-    return values, limits
+def _a_root(roots: sympy.Set) -> sympy.Expr | None:
+    """One real element of a solution set from ``solveset`` (checked by the caller)."""
+    if isinstance(roots, (sympy.Union, sympy.Intersection)):
+        return next((r for r in map(_a_root, roots.args) if r is not None), None)
+    if isinstance(roots, sympy.FiniteSet):
+        return next((r for r in roots.args if r.is_real is True), None)
+    if isinstance(roots, sympy.ImageSet) and len(roots.lamda.variables) == 1:
+        r = roots.lamda.expr.xreplace({roots.lamda.variables[0]: 0})
+        return r if r.is_real is True else None
+    return None
 
 
-def _limit_sign(v: sympy.Expr) -> int | None:
-    """Sign of a limit value: +-oo count as signs, anything undetermined is None."""
-    if v is sympy.oo:
-        return 1
-    if v is sympy.S.NegativeInfinity:
-        return -1
-    if v.is_number and v.is_finite:
-        return _constant_sign(v)[0]
-    return None  # AccumBounds, nan, zoo, unevaluated Limit
+def _identity_by_extrema(diff, t) -> tuple[tuple | None, str]:
+    """lhs == rhs for all real t, as lhs - rhs >= 0 and rhs - lhs >= 0 (claims_extrema)."""
+    from .claims_extrema import METHOD_BISECT, decide_extrema
+
+    found = []
+    for h, side in ((diff, "lhs - rhs"), (-diff, "rhs - lhs")):
+        out, why_not = decide_extrema(h, t, strict=False, side=side)
+        if out is None:
+            return None, f"; extrema: {why_not}"
+        if out.verdict == FALSE:
+            return (FALSE, out.method, out.evidence, out.witness), ""
+        found.append(out)
+    method = next((o.method for o in found if o.method == METHOD_BISECT), found[0].method)
+    return (TRUE, method, f"{found[0].evidence}; and {found[1].evidence}", None), ""
 
 
 def _universal(rel, diff, symbols) -> tuple[str, str, str, dict | None]:
@@ -284,15 +300,20 @@ def _universal(rel, diff, symbols) -> tuple[str, str, str, dict | None]:
         ce = None if sign_ok else {str(s): "0" for s in symbols}
         return (TRUE if sign_ok else FALSE), "symbolic", (
             "lhs - rhs simplifies to 0 identically"), ce
+    undecided_note = ""
     ce, ev = _counterexample(rel, diff, symbols)
     if ce is not None:
         where = ", ".join(f"{k}={v}" for k, v in ce.items())
         return FALSE, "counterexample", f"at {where}: {ev}", ce
     rt = type(rel)
     if rt in (sympy.Eq,):
+        if len(symbols) == 1:
+            found, undecided_note = _identity_by_extrema(diff, symbols[0])
+            if found is not None:
+                return found
         return UNDECIDED, "symbolic", (
             "SymPy could not reduce lhs - rhs to 0 and no counterexample was found "
-            f"among {len(_points(symbols))} seeded points"), None
+            f"among {len(_points(symbols))} seeded points{undecided_note}"), None
     oriented = {sympy.Ge: diff, sympy.Gt: diff, sympy.Le: -diff, sympy.Lt: -diff}.get(rt)
     if oriented is not None:
         strict = rt in (sympy.Gt, sympy.Lt)
@@ -303,24 +324,12 @@ def _universal(rel, diff, symbols) -> tuple[str, str, str, dict | None]:
                 f"SymPy's assumptions prove {side} {'> 0' if pos else '>= 0'} "
                 f"for all real {', '.join(map(str, symbols))}"), None
         if len(symbols) == 1:
-            ext = _extrema(oriented, symbols[0])
-            if ext is not None:
-                vals, lims = ext
-                signs = [_constant_sign(v)[0] for v in vals]
-                lsigns = [_limit_sign(v) for v in lims]
-                if any(sg is not None and sg < 0 for sg in lsigns):
-                    return FALSE, "extrema", (
-                        f"the difference tends to {[_safe_str(v) for v in lims]} at +oo and -oo "
-                        "(oriented so that the claim needs >= 0): it takes negative values "
-                        "for large |x|"), None
-                if None not in signs and None not in lsigns and all(s >= 0 for s in lsigns):
-                    ok = all(s > 0 for s in signs) if strict else all(s >= 0 for s in signs)
-                    if ok:
-                        return TRUE, "extrema", (
-                            f"the difference has continuous derivative on R; its critical "
-                            f"values {[_safe_str(v) for v in vals]} and limits at +-oo "
-                            f"{[_safe_str(v) for v in lims]} are all {'> 0' if strict else '>= 0'}"
-                            " (limits are not attained)"), None
+            from .claims_extrema import decide_extrema
+
+            out, why_not = decide_extrema(oriented, symbols[0], strict=strict, side=side)
+            if out is not None:
+                return out.verdict, out.method, out.evidence, out.witness
+            undecided_note = f"; extrema: {why_not}"
     if oriented is not None:
         bound = lower_bound(oriented, symbols)
         if bound is not None:
@@ -334,11 +343,27 @@ def _universal(rel, diff, symbols) -> tuple[str, str, str, dict | None]:
                     f"{side} >= {_safe_str(m)} for all real {', '.join(map(str, symbols))} "
                     f"({how})"), None
     if rt is sympy.Ne:
-        roots = sympy.solveset(diff, symbols[0], sympy.S.Reals) if len(symbols) == 1 else None
+        try:
+            roots = sympy.solveset(diff, symbols[0], sympy.S.Reals) if len(symbols) == 1 else None
+        except Exception:  # SymPy cannot solve it: no proof, not a bug
+            roots = None
         if roots is sympy.S.EmptySet:
             return TRUE, "symbolic", "solveset: lhs - rhs has no real zero", None
+        root = _a_root(roots) if roots is not None else None
+        if root is not None and _exact_zero(diff.xreplace({symbols[0]: root})):
+            return FALSE, "symbolic", f"lhs - rhs = 0 exactly at {symbols[0]} = " \
+                f"{_safe_str(root)} (a zero from solveset)", {str(symbols[0]): _safe_str(root)}
+        if len(symbols) == 1:  # lhs - rhs > 0 everywhere, or < 0 everywhere
+            from .claims_extrema import decide_extrema
+
+            for h, side in ((diff, "lhs - rhs"), (-diff, "rhs - lhs")):
+                out, why_not = decide_extrema(h, symbols[0], strict=True, side=side)
+                if out is not None and out.verdict == TRUE:
+                    return TRUE, out.method, out.evidence, None
+                undecided_note = f"; extrema: {why_not}" if out is None else undecided_note
     return UNDECIDED, "none conclusive", (
-        f"no counterexample among {len(_points(symbols))} seeded points, and no proof found"), None
+        f"no counterexample among {len(_points(symbols))} seeded points, and no proof found"
+        f"{undecided_note}"), None
 
 
 def decide(rel: sympy.Rel, assignments: dict | None = None, *, label: str | None = None
@@ -357,7 +382,10 @@ def decide(rel: sympy.Rel, assignments: dict | None = None, *, label: str | None
             return ClaimResult(text, UNDECIDED, method, ev, at, None, rel_text, rel_latex)
         return ClaimResult(text, TRUE if _holds(type(rel), sign) else FALSE, method, ev, at,
                            None, rel_text, rel_latex)
-    verdict, method, ev, ce = _universal(rel, diff, symbols)
+    done, found = run_with_budget(_universal, (rel, diff, symbols), seconds=CLAIM_BUDGET)
+    verdict, method, ev, ce = found if done else (
+        UNDECIDED, "none conclusive", f"the analysis ran out of its {CLAIM_BUDGET:g} s budget "
+        "(symgrad.claims.CLAIM_BUDGET)", None)
     return ClaimResult(text, verdict, method, ev, at, ce, rel_text, rel_latex)
 
 

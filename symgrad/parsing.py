@@ -6,9 +6,19 @@ Python's :mod:`ast` (``ast.parse(text, mode="eval")``).  Allowed are
 * number literals (integers and decimals, turned into exact SymPy ``Integer``/
   ``Rational`` from the literal's *decimal text*, never through a float);
 * names (valid identifiers, no dunder names) which become real SymPy symbols;
-  ``pi`` and ``E`` are the constants;
+  ``pi`` and ``E`` are the constants; the names in :data:`RESERVED` (SymPy's
+  ``oo``, ``zoo``, ``nan``, ``I``, ``S``, ``N``, ``Q``, ``O`` and spellings of
+  infinity) are refused rather than silently taken as variables;
 * ``+ - * / **`` and unary ``-``/``+``;
 * calls of the functions in :data:`FUNCTIONS` (positional arguments only).
+
+The input must be ASCII.  Python's parser folds identifiers with NFKC, so a
+fullwidth ``ｙ`` or a superscript in a name would silently become ``y``;
+symgrad therefore checks the text itself and refuses any non-ASCII character
+(naming it, its code point and its column) instead of normalising it.  Greek
+letters are refused too, though NFKC leaves them alone: some of them (``ο``,
+``Α``, ``Ν`` ...) cannot be told from Latin letters on screen, and one rule
+is safer than a list; write ``sigma``, ``alpha`` instead.
 
 Everything else is refused with a one-line :class:`~symgrad.errors.SymgradError`
 that names what was refused.  Resource caps (all documented here):
@@ -39,6 +49,7 @@ from __future__ import annotations
 
 import ast
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from fractions import Fraction
 
@@ -58,6 +69,7 @@ __all__ = [
     "MAX_NODES",
     "MAX_NUMBER_BITS",
     "MAX_ROOT_BITS",
+    "RESERVED",
     "as_expr",
     "make_symbol",
     "parse_assignments",
@@ -111,8 +123,25 @@ FUNCTIONS: dict[str, tuple[Callable, int, int | None]] = {
 #: constant names
 CONSTANTS: dict[str, sympy.Expr] = {"pi": sympy.pi, "E": sympy.E}
 
+_INFINITY = "an infinity; claims are about finite real numbers"
+#: names refused as variables: SymPy gives them a meaning a real variable would hide
+RESERVED: dict[str, str] = {
+    "oo": _INFINITY, "inf": _INFINITY, "Inf": _INFINITY, "infinity": _INFINITY,
+    "Infinity": _INFINITY, "zoo": "SymPy's complex infinity",
+    "nan": "not a number", "NaN": "not a number",
+    "I": "SymPy's imaginary unit; symgrad works over the reals",
+    "S": "SymPy's singleton registry", "N": "SymPy's numeric evaluation",
+    "Q": "SymPy's assumption predicates", "O": "SymPy's order term (big O)",
+}
+
+#: hints for non-ASCII characters people paste by accident
+_ASCII_HINTS = {"\u2212": "-", "\u00d7": "*", "\u00b7": "*", "\u22c5": "*", "\u00b2": "**2",
+                "\u00b3": "**3", "\u2264": "<=", "\u2265": ">=", "\u2260": "!=",
+                "\u03c0": "pi", "\u03c3": "sigmoid(...) for the function, or a name such as sigma",
+                "\u2013": "-"}
+
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_DECIMAL = re.compile(r"^(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$")
+_DECIMAL = re.compile(r"^([0-9]*)(?:\.([0-9]*))?(?:[eE]([+-]?[0-9]+))?$")
 
 _REFUSED_NODES: dict[type, str] = {
     ast.Attribute: "attribute access",
@@ -194,6 +223,32 @@ def make_symbol(name: str) -> sympy.Symbol:
     return sympy.Symbol(name, real=True)
 
 
+def _ascii_only(text: str) -> str:
+    """Refuse the first non-ASCII character of ``text`` (no NFKC folding, ever)."""
+    for i, ch in enumerate(text):
+        if ord(ch) > 127:
+            name = unicodedata.name(ch, "unnamed character")
+            shown = f"'{ch}' " if ch.isprintable() and not unicodedata.combining(ch) else ""
+            fix = _ASCII_HINTS.get(ch)
+            hint = (f"write {fix} instead" if fix else
+                    "symgrad reads ASCII only: letters a-z, A-Z, digits 0-9, "
+                    "Greek letters by name (sigma)")
+            raise _refuse(f"non-ASCII character {shown}(U+{ord(ch):04X} {name}) "
+                          f"at column {i + 1}", hint=hint)
+    return text
+
+
+def _check_variable(name: str) -> str:
+    """A name that may be a variable: a plain identifier, not reserved, no function."""
+    _check_name(name)
+    if name in RESERVED:
+        raise _refuse(f"reserved name '{name}' ({RESERVED[name]})",
+                      hint="choose another variable name")
+    if name in FUNCTIONS or name in CONSTANTS:
+        raise SymgradError(f"'{name}' is a function or constant, not a variable name")
+    return name
+
+
 def _check_name(name: str) -> str:
     if len(name) > MAX_NAME_CHARS:
         raise _refuse(f"name '{_short(name, 20)}' longer than {MAX_NAME_CHARS} characters")
@@ -211,15 +266,14 @@ def parse_variables(text: str | Sequence[str]) -> tuple[sympy.Symbol, ...]:
     (x, y)
     """
     names = text.split(",") if isinstance(text, str) else list(text)
+    _ascii_only(",".join(str(n) for n in names))
     names = [str(n).strip() for n in names if str(n).strip()]
     if not names:
         raise SymgradError("empty variable list", hint="e.g. --vars x,y")
     if len(names) != len(set(names)):
         raise SymgradError(f"repeated variable in '{_short(','.join(names))}'")
     for n in names:
-        _check_name(n)
-        if n in FUNCTIONS or n in CONSTANTS:
-            raise SymgradError(f"'{n}' is a function or constant, not a variable name")
+        _check_variable(n)
     return tuple(make_symbol(n) for n in names)
 
 
@@ -230,6 +284,7 @@ def _precheck(text: object) -> str:
         raise _refuse(f"input of {len(text)} characters (the cap is {MAX_CHARS})")
     if "\x00" in text:
         raise _refuse("NUL character in input")
+    _ascii_only(text)
     if not text.strip():
         raise SymgradError("empty expression", hint="e.g. 'x**2 + y**2'")
     depth = best = 0
@@ -347,6 +402,7 @@ class _Builder:
             return CONSTANTS[name]
         if name in FUNCTIONS:
             raise _refuse(f"function name '{name}' used without a call")
+        _check_variable(name)
         if self.allowed is not None and name not in self.allowed:
             known = ", ".join(sorted(self.allowed)) or "none"
             raise SymgradError(f"unknown variable '{name}'", hint=f"known variables: {known}")
@@ -479,15 +535,14 @@ def parse_assignments(text: str) -> dict[sympy.Symbol, sympy.Rational]:
         raise SymgradError("empty assignment list", hint="e.g. x=1.5,y=-2")
     if len(text) > MAX_CHARS:
         raise _refuse(f"input of {len(text)} characters (the cap is {MAX_CHARS})")
+    _ascii_only(text)
     out: dict[sympy.Symbol, sympy.Rational] = {}
     for item in text.split(","):
         name, sep, value = item.partition("=")
         name = name.strip()
         if not sep or not name:
             raise SymgradError(f"'{_short(item)}' is not of the form name=value", hint="x=1.5")
-        _check_name(name)
-        if name in FUNCTIONS or name in CONSTANTS:
-            raise SymgradError(f"'{name}' is a function or constant, not a variable name")
+        _check_variable(name)
         try:
             val = parse_expression(value, variables=())
         except SymgradError as exc:

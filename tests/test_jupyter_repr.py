@@ -19,8 +19,7 @@ import pytest
 import sympy
 
 from symgrad.activations import sigmoid
-from symgrad.backends.certified import certified_values
-from symgrad.backends.certified import reference_values
+from symgrad.backends.certified import certified_values, reference_values
 from symgrad.bounds import gradient_bound
 from symgrad.chain import Chain
 from symgrad.claims import ClaimResult, check_claim

@@ -6,6 +6,7 @@ import sympy
 from symgrad.activations import sigmoid, softplus
 from symgrad.errors import SymgradError
 from symgrad.parsing import (
+    RESERVED,
     make_symbol,
     parse_assignments,
     parse_expression,
@@ -70,3 +71,75 @@ def test_bad_inputs_one_line(text):
     with pytest.raises(SymgradError) as info:
         parse_expression(text)
     assert "\n" not in str(info.value)
+
+
+# -- reserved names and Unicode (refused, never normalised) ----------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(RESERVED))
+def test_reserved_names_are_refused_everywhere(name):
+    # oo, zoo, nan, I, S, N, Q, O (and infinity spellings) mean something in SymPy;
+    # as silent real variables they would turn "x**2 >= -oo" into a claim about a variable
+    for call in (lambda: parse_expression(f"{name} + 1"),
+                 lambda: parse_relation(f"x**2 >= -{name}"),
+                 lambda: parse_variables(f"x,{name}"),
+                 lambda: parse_assignments(f"{name}=1")):
+        with pytest.raises(SymgradError, match=f"reserved name '{name}'") as info:
+            call()
+        assert "\n" not in str(info.value)
+
+
+def test_constants_are_still_constants():
+    assert parse_expression("pi + E") == sympy.pi + sympy.E
+    with pytest.raises(SymgradError, match="function or constant"):
+        parse_variables("pi")
+
+
+@pytest.mark.parametrize("text, char, column", [
+    ("ｙ > 0", "U+FF59", 1),         # fullwidth y: NFKC would make it y
+    ("x１ + 1", "U+FF11", 2),         # fullwidth digit one inside a name: would become x1
+    ("x + ２", "U+FF12", 5),          # fullwidth digit as a number
+    ("x² + 1", "U+00B2", 2),          # superscript two: NFKC would make the name x2
+    ("σ(x) > 0", "U+03C3", 1),        # Greek letters: refused too (ASCII only), see parsing
+    ("α*x", "U+03B1", 1),
+    ("x − 1", "U+2212", 3),           # Unicode minus
+    ("x\u200b + 1", "U+200B", 2),     # zero-width space
+    ("ﬁ + 1", "U+FB01", 1),           # ligature fi: NFKC would make the name fi
+])
+def test_non_ascii_is_refused_with_character_and_column(text, char, column):
+    for parse in (parse_expression, parse_relation):
+        if parse is parse_relation and not any(op in text for op in "<>"):
+            continue
+        if parse is parse_expression and any(op in text for op in "<>"):
+            continue
+        with pytest.raises(SymgradError) as info:
+            parse(text)
+        msg = str(info.value)
+        assert char in msg and f"column {column}" in msg and "\n" not in msg
+
+
+def test_non_ascii_in_variables_and_assignments():
+    with pytest.raises(SymgradError, match=r"U\+FF58"):
+        parse_variables("ｘ, y")
+    with pytest.raises(SymgradError, match=r"U\+FF11"):
+        parse_assignments("x=１")
+    with pytest.raises(SymgradError, match=r"U\+FF58"):
+        parse_assignments("ｘ=1")
+
+
+def test_fullwidth_letter_is_not_normalised():
+    # the bug: ast.parse folds identifiers with NFKC, so "ｙ" silently became y
+    import ast
+
+    assert ast.parse("ｙ", mode="eval").body.id == "y"  # Python's behaviour, which we guard
+    with pytest.raises(SymgradError, match="non-ASCII"):
+        parse_expression("ｙ")
+
+
+def test_cli_refuses_reserved_and_unicode_with_exit_2(capsys):
+    from symgrad.cli import main
+
+    for claim in ("x**2 >= -oo", "ｙ > 0", "I*x > 0", "x + nan >= x"):
+        assert main(["check", claim]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "Traceback" not in err

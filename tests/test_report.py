@@ -118,13 +118,13 @@ def _check_page(out: Path) -> None:
         assert f'id="{section}"' in text
     checks = text[text.index('id="verification"'):text.index('id="claims"')]
     assert 'class="badge bad"' not in checks  # no check of the derivation fails
-    assert checks.count('<span class="badge ok">holds</span>') >= 6
+    assert checks.count('<span class="badge ok">PASS</span>') >= 6
     claims = text[text.index('id="claims"'):text.index('id="reference"')]
     # the text's claims: sigma, sigma' in [0, 1] hold; its f_c'(p) = 10^-99 does not, since
     # d/dx max(0, c x) = c = 10^-90 for x > 0 (the only FALSE verdict on the page)
-    assert claims.count('<span class="badge ok">true</span>') == 5
+    assert claims.count('<span class="badge ok">TRUE</span>') == 5
     assert text.count('class="badge bad"') == 1
-    assert "1e-90 == 1e-99" in claims and '<span class="badge bad">false</span>' in claims
+    assert "1e-90 == 1e-99" in claims and '<span class="badge bad">FALSE</span>' in claims
 
 
 def test_default_report(tmp_path):
@@ -354,7 +354,8 @@ def test_mathml_product_and_sigmoid():
     i, n = sympy.symbols("i n", integer=True)
     x = sympy.IndexedBase("x")
     m = to_mathml(sympy.Product(x[i], (i, 1, n)))
-    assert m.startswith('<math xmlns="http://www.w3.org/1998/Math/MathML" display="block">')
+    assert m.startswith('<math xmlns="http://www.w3.org/1998/Math/MathML" display="block" '
+                        'alttext="\\prod_{i=1}^{n} x_{i}">')  # alttext: the LaTeX source
     assert "<munderover><mo>&#x220F;</mo>" in m  # U+220F N-ARY PRODUCT
     assert "<mi>&#x3C3;</mi>" in to_mathml(sigmoid(sympy.Symbol("t")))  # U+03C3 sigma
     d = to_mathml(sympy.Derivative(sympy.Symbol("F"), sympy.Symbol("w1")))
@@ -418,10 +419,10 @@ def test_certified_checks_can_fail():
     ctx = Context(ReportOptions(depth=10, backends=()), Chain(10), (Fraction(1),) * 10)
     good = ctx.reference
     ctx.cache["bound_w1"] = sympy.Rational(1, 4) ** 9  # the true bound: holds
-    assert [r.verdict for r in certified_rows(ctx)] == ["holds", "holds"]
+    assert [r.verdict for r in certified_rows(ctx)] == ["PASS", "PASS"]
     digit = good.grad_w[0][5]  # change one digit of dF/dw1 (30 digits claimed)
     wrong = good.grad_w[0][:5] + ("1" if digit != "1" else "2") + good.grad_w[0][6:]
     ctx.__dict__["reference"] = dataclasses.replace(good, grad_w=(wrong, *good.grad_w[1:]))
     # dF/dw1 = 0.2247^9 ~ 1.2e-6 is far above 1e-40: that bound must be refuted
     ctx.cache["bound_w1"] = sympy.Rational(1, 10**40)
-    assert [r.verdict for r in certified_rows(ctx)] == ["fails", "fails"]
+    assert [r.verdict for r in certified_rows(ctx)] == ["FAIL", "FAIL"]

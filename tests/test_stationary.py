@@ -184,6 +184,7 @@ def test_kinks(text, cls, strict):
     (dict(expr="x**2", digits=0), "digits"),
 ])
 def test_bad_input(kw, match):
+    kw = dict(kw)  # a copy: the parameter dict is shared between runs in one process
     expr = kw.pop("expr")
     with pytest.raises(SymgradError, match=match):
         analyse(expr, **kw)

@@ -155,7 +155,7 @@ def test_cli_missing_backend_is_skipped_not_passed(monkeypatch, capsys):
     out = capsys.readouterr().out
     assert rc == 1
     assert "SKIPPED" in out and "pip install 'symgrad[jax]'" in out
-    assert "pip install 'symgrad[torch]'" in out and "0 failed, 2 skipped" in out
+    assert "pip install 'symgrad[torch]'" in out and "0 failed, 0 undecided, 2 skipped" in out
 
 
 def test_cli_requested_missing_backend_is_an_error(monkeypatch, capsys):
@@ -220,7 +220,7 @@ def test_flush_to_zero_report(backend):
 def test_html_is_escaped():
     from symgrad.verify.battery import Check, VerificationReport
 
-    rep = VerificationReport([Check("g", "<script>", "fail", "a & b")], {}, ["<b>"])
+    rep = VerificationReport([Check("g", "<script>", "FAIL", "a & b")], {}, ["<b>"])
     html = rep._repr_html_()
     assert "<script>" not in html and "&lt;script&gt;" in html and "a &amp; b" in html
     assert rep.exit_code == 1

@@ -258,8 +258,11 @@ def _parse(text: str) -> tuple[int, int]:
 
 
 def printed_radius(ball: arb, printed: str) -> str:
-    """A radius, rounded up, such that [printed - rad, printed + rad] contains the ball."""
-    lo, hi, e = _decimal_ends(ball, 20)
+    """A radius, rounded up, such that [printed - rad, printed + rad] contains the ball.
+    The ends are converted with 10 digits more than ``printed`` shows (and at least 20),
+    so the radius reflects the ball, not the conversion."""
+    shown = len(printed.partition("e")[0].replace("-", "").replace(".", ""))
+    lo, hi, e = _decimal_ends(ball, max(20, shown + 10))
     p, pe = _parse(printed)
     if printed == "0":
         pe = e

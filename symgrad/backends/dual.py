@@ -160,7 +160,9 @@ def activation_derivatives(name: str, z) -> tuple:
         return t, sech2, -2 * t * sech2
     if name == "softplus":
         e = (-z).exp()
-        return z.exp().log1p(), 1 / (1 + e), e / (1 + e) ** 2
+        # log(1+e^z) = max(z,0) + log1p(e^-|z|): finite for wide balls at large z
+        value = z.max(arb(0)) + (-abs(z)).exp().log1p()
+        return value, 1 / (1 + e), e / (1 + e) ** 2
     raise SymgradError(f"unknown activation '{name}'", hint="use sigmoid, tanh or softplus")
 
 

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from ..errors import SymgradError
 
-__all__ = ["COMMANDS", "build_parser", "main"]
+__all__ = ["COMMANDS", "INT_TEXT_DIGITS", "build_parser", "main"]
 
 #: subcommand name -> module (imported lazily, so `symgrad --help` stays fast)
 COMMANDS = (
@@ -30,6 +30,14 @@ COMMANDS = (
     "derivations",
     "report",
 )
+
+
+#: Python refuses to turn an integer of more than 4300 digits into text (a guard against
+#: quadratic conversions).  symgrad's inputs are capped (numbers below 1e10000, at most
+#: 10,000 digits), so the longest integers it prints, a 10,000-digit mantissa or the
+#: ~10,000-digit decimal exponent of exp(-1e9999), stay below this many digits, which
+#: convert in milliseconds; the CLI raises Python's limit to it while a command runs.
+INT_TEXT_DIGITS = 50_000
 
 
 class _Parser(argparse.ArgumentParser):
@@ -88,6 +96,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .. import interrupts
 
     interrupts.install()
+    previous = sys.get_int_max_str_digits()
+    if previous:  # 0 means no limit
+        sys.set_int_max_str_digits(max(previous, INT_TEXT_DIGITS))
     try:
         status = int(args._run(args) or 0)
         interrupts.checkpoint()  # a Ctrl-C swallowed by a C callback still counts
@@ -100,3 +111,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:  # e.g. `symgrad derive ... | head`
         return 0
+    finally:
+        sys.set_int_max_str_digits(previous)

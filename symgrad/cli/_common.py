@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import re
 from fractions import Fraction
 
 from ..activations import ACTIVATIONS
 from ..chain import FORMS, Chain
 from ..errors import SymgradError
-from ..weights import parse_number, parse_weights
+from ..weights import chain_number, parse_number, parse_weights
 
 __all__ = [
     "add_chain_arguments",
@@ -84,7 +85,7 @@ def point_from_args(args: argparse.Namespace, chain: Chain):
     if args.x is not None:
         if chain.form != "general":
             raise SymgradError("--x needs the general form", hint="add --form general")
-        x = parse_number(args.x, what="input x")
+        x = chain_number(parse_number(args.x, what="input x"), what="input x")
     return weights, biases, x
 
 
@@ -100,7 +101,7 @@ def parse_wrt(spec: str, depth: int) -> list[int]:
     out = []
     for part in s.split(","):
         part = part.strip().lstrip("w")
-        if not part.isdigit() or len(part) > 9:
+        if not re.fullmatch(r"[0-9]{1,9}", part, re.ASCII):
             raise SymgradError(
                 f"--wrt '{spec}' is not a layer number", hint="use 1, 3, 2,5 or all"
             )

@@ -1,6 +1,8 @@
 """``symgrad check CLAIM [--at name=value,...]`` and ``symgrad check --examples``.
 
-Exit status for one claim: 0 TRUE, 1 FALSE, 3 UNDECIDED, 2 bad input.
+Exit status for one claim: 0 TRUE, 1 FALSE, 3 UNDECIDED, 2 bad input, and
+:data:`EXIT_INTERNAL_ERROR` (4) with a one-line message when symgrad itself
+fails (a bug): an internal exception never exits with a verdict's code.
 ``--examples`` decides the text's worked examples and exits 0 when all of
 them could be run (their verdicts, FALSE ones included, are the output).
 """
@@ -12,17 +14,22 @@ import sys
 
 from ..errors import SymgradError
 from ..output import dumps_json
+from ..verdicts import CHECK_EXIT_CODES
+from ..verdicts import EXIT_INTERNAL_ERROR as _EXIT_INTERNAL
 
-__all__ = ["HELP", "add_arguments", "run"]
+__all__ = ["EXIT_INTERNAL_ERROR", "HELP", "add_arguments", "run"]
 
 HELP = ("decide a claim (equation or inequality) TRUE / FALSE / UNDECIDED, symbolically or "
         "with certified balls; --examples runs the text's worked examples")
 
-_EXIT = {"TRUE": 0, "FALSE": 1, "UNDECIDED": 3}
+_EXIT = CHECK_EXIT_CODES  # TRUE 0, FALSE 1, UNDECIDED 3 (symgrad.verdicts)
+#: exit status of an internal failure (never a verdict's code; see the README)
+EXIT_INTERNAL_ERROR = _EXIT_INTERNAL  # 4 (symgrad.verdicts)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.epilog = ("exit status: 0 TRUE, 1 FALSE, 3 UNDECIDED, 2 bad input; --examples: 0 "
+    parser.epilog = ("exit status: 0 TRUE, 1 FALSE, 3 UNDECIDED, 2 bad input, 4 internal "
+                     "error; --examples: 0 "
                      "when every example ran. Claims are parsed by an allow-list, never eval.")
     parser.add_argument("claim", nargs="?", help="e.g. 'sigmoid(t) <= 1' or 'x**2 >= 0'; "
                         "without --at, free variables range over all reals")
@@ -33,6 +40,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Decide the claim; an internal failure exits :data:`EXIT_INTERNAL_ERROR`, one line."""
+    try:
+        return _run(args)
+    except (SymgradError, BrokenPipeError):
+        raise  # bad input (exit 2) and a closed pipe are handled by the CLI's main
+    except Exception as exc:  # a bug must not exit 1, which means FALSE
+        detail = " ".join(str(exc).split())[:200]
+        print(f"symgrad: internal error: {type(exc).__name__}"
+              f"{': ' + detail if detail else ''} (a bug in symgrad, not a verdict; "
+              f"exit status {EXIT_INTERNAL_ERROR})", file=sys.stderr)
+        return EXIT_INTERNAL_ERROR
+
+
+def _run(args: argparse.Namespace) -> int:
     from ..claims import check_claim
 
     if args.examples:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+from fractions import Fraction
 
 from ..errors import SymgradError
 from ..stationary.budget import EXACT_TIME_BUDGET
+from ..weights import parse_number, parse_whole
 
 HELP = "find and classify the stationary points of an expression (exact or certified)"
 
@@ -18,12 +20,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--box", default=None,
                         help="search box: lo,hi for every variable or x=lo:hi,y=lo:hi "
                         "(write --box=-2,2 when lo is negative)")
-    parser.add_argument("--digits", type=int, default=20, help="significant digits (default 20)")
+    parser.add_argument("--digits", default="20", help="significant digits, 1..1000 (default 20)")
     parser.add_argument("--method", choices=("auto", "exact", "numeric"), default="auto",
                         help="solution path (default auto: exact when within budget)")
-    parser.add_argument("--starts", type=int, default=64,
+    parser.add_argument("--starts", default="64",
                         help="seeded Newton starts for the numeric path (default 64)")
-    parser.add_argument("--time-budget", type=float, default=EXACT_TIME_BUDGET, metavar="SECONDS",
+    parser.add_argument("--time-budget", default=f"{EXACT_TIME_BUDGET:g}", metavar="SECONDS",
                         help="seconds the exact solver may take before the numeric path is "
                         f"used (default {EXACT_TIME_BUDGET:g})")
     parser.add_argument("--format", choices=("text", "json", "latex"), default="text")
@@ -33,11 +35,14 @@ def run(args) -> int:
     from ..stationary.analyse import analyse
     from ..stationary.report import render
 
-    if not 1 <= args.starts <= 10_000:
-        raise SymgradError(f"--starts must be in 1..10000, got {args.starts}")
-    if not 0 < args.time_budget <= 3600:
-        raise SymgradError(f"--time-budget must be in (0, 3600] seconds, got {args.time_budget}")
-    result = analyse(args.expr, args.vars, box=args.box, digits=args.digits,
-                     method=args.method, starts=args.starts, time_budget=args.time_budget)
+    # ASCII digits only (int() and float() would also read '\u0663' as 3)
+    digits = parse_whole(args.digits, what="--digits", lo=1, hi=1000, example="--digits 20")
+    starts = parse_whole(args.starts, what="--starts", lo=1, hi=10_000, example="--starts 64")
+    budget = parse_number(args.time_budget, what="--time-budget")
+    if not Fraction(1, 1000) <= budget <= 3600:
+        raise SymgradError(f"--time-budget must be in 0.001..3600 seconds, got {args.time_budget}",
+                           hint="e.g. --time-budget 20")
+    result = analyse(args.expr, args.vars, box=args.box, digits=digits,
+                     method=args.method, starts=starts, time_budget=float(budget))
     print(render(result, args.format), end="")
     return 0

@@ -42,11 +42,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def _digits(text: str) -> int:
-    s = str(text).strip()
-    if not s.isdigit() or len(s) > 4 or not 1 <= int(s) <= 1000:
-        raise SymgradError(f"--digits must be a whole number in 1..1000, got '{text}'",
-                           hint="e.g. --digits 20")
-    return int(s)
+    from ..weights import parse_whole
+
+    return parse_whole(text, what="--digits", lo=1, hi=1000, example="--digits 20")
 
 
 def run(args: argparse.Namespace) -> int:

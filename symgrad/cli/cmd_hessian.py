@@ -26,7 +26,7 @@ __all__ = ["HELP", "add_arguments", "render_hessian", "run"]
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_chain_arguments(parser)
     add_point_arguments(parser)
-    parser.add_argument("--digits", type=int, default=20, help="correct digits (default 20)")
+    parser.add_argument("--digits", default="20", help="correct digits, 1..1000 (default 20)")
     parser.add_argument("--no-eigenvalues", action="store_true",
                         help="skip the O(L^3) eigenvalue enclosures (a stationary point is "
                         "then left undecided)")
@@ -41,30 +41,47 @@ _NUM = re.compile(r"^(-?[0-9.]+)e([-+]?[0-9]+)$")
 
 def _tex(entry: str) -> str:
     """A decimal string from the Hessian as LaTeX ('1.5e-7' -> 1.5 \\cdot 10^{-7})."""
-    if entry.startswith("["):  # '[+/- r]': zero to within r
-        return r"0 \pm " + _tex(entry.strip("[]").split()[-1])
+    if entry.startswith("0 ±"):  # zero to within r
+        return r"0 \pm " + _tex(entry.split()[-1])
     m = _NUM.match(entry)
-    return f"{m.group(1)} \\cdot 10^{{{int(m.group(2))}}}" if m else entry
+    if not m:
+        return entry
+    # the exponent's own text (no int(): exp(-1e9999) has a ~10,000-digit exponent)
+    sign, digits = m.group(2)[:1] == "-", m.group(2).lstrip("+-").lstrip("0") or "0"
+    return f"{m.group(1)} \\cdot 10^{{{'-' if sign and digits != '0' else ''}{digits}}}"
 
 
 def _point_line(res) -> str:
-    parts = [res.chain.describe(), "weights " + ", ".join(str(w) for w in res.weights)]
+    from ..weights import number_text  # exact at any magnitude (str(10**9999) fails)
+
+    parts = [res.chain.describe(), "weights " + ", ".join(number_text(w) for w in res.weights)]
     if res.biases is not None:
-        parts.append("biases " + ", ".join(str(b) for b in res.biases))
+        parts.append("biases " + ", ".join(number_text(b) for b in res.biases))
     if res.chain.form == "general":
-        parts.append(f"x = {res.x if res.x is not None else 1}")
+        parts.append(f"x = {number_text(res.x) if res.x is not None else 1}")
     return "; ".join(parts)
+
+
+def _infimum_text(chain) -> str:
+    import sympy
+
+    from ..stationary.landscape import chain_infimum
+
+    return sympy.sstr(chain_infimum(chain))
 
 
 def render_hessian(res, regions, c, fmt: str) -> str:
     import sympy
 
     from ..output import dumps_json
+    from ..weights import number_text
 
+    inf = None if regions is None else _infimum_text(res.chain)
     if fmt == "json":
         d = res.as_dict()
         d["small_gradient"] = None if regions is None else {
-            "c": str(c), "regions": [r.as_dict() for r in regions]}
+            "c": number_text(c), "F_infimum": inf, "F_infimum_attained": False,
+            "regions": [r.as_dict() for r in regions]}
         return dumps_json(d)
     if fmt == "latex":
         body = " \\\\\n".join(" & ".join(_tex(v) for v in row) for row in res.hessian_text)
@@ -85,26 +102,28 @@ def render_hessian(res, regions, c, fmt: str) -> str:
     lines.append(f"class: {res.verdict.label} ({'; '.join(res.verdict.evidence)})")
     lines.append(f"stationary points of F: {res.stationary_set}")
     if regions is not None:
-        lines.append(f"boxes with ||grad F|| < {c}, F - inf F > 1/10, no stationary point:")
+        lines.append(f"boxes with ||grad F|| < {number_text(c)}, F - inf F > 1/10, no "
+                     f"stationary point (inf F = {inf}, approached but not attained; bounds "
+                     "rounded outward):")
         for r in regions:
             lines.append(f"  w = {r.center[0]}*(1,...,1) +/- {r.halfwidth}: ||grad F|| <= "
                          f"{r.grad_norm_upper}, F - inf F >= {r.gap_lower}: "
-                         + ("yes" if r.qualifies else "no"))
+                         + r.verdict)
     lines += [f"note: {n}" for n in res.notes]
-    lines.append(f"note: {res.digits} significant digits, certified by arb (last digit +/- 1)")
+    lines.append(f"note: {res.digits} significant digits, each correctly rounded "
+                 "(decided by Arb balls)")
     return "\n".join(lines) + "\n"
 
 
 def run(args) -> int:
     from ..stationary.landscape import MAX_HESSIAN_DEPTH, chain_hessian, small_gradient_regions
-    from ..weights import parse_number
+    from ..weights import parse_number, parse_whole
 
     chain = chain_from_args(args)
     if chain.depth > MAX_HESSIAN_DEPTH:
         raise SymgradError(f"depth {chain.depth} is above the Hessian cap {MAX_HESSIAN_DEPTH}",
                            hint=f"use --depth {MAX_HESSIAN_DEPTH} or less")
-    if not 1 <= args.digits <= 1000:
-        raise SymgradError(f"--digits must be in 1..1000, got {args.digits}")
+    digits = parse_whole(args.digits, what="--digits", lo=1, hi=1000, example="--digits 20")
     c = None
     if args.small_gradient is not None:
         if chain.form != "seed":
@@ -114,7 +133,7 @@ def run(args) -> int:
         if c <= 0:
             raise SymgradError("--small-gradient must be > 0")
     weights, biases, x = point_from_args(args, chain)
-    res = chain_hessian(chain, weights, digits=args.digits, biases=biases, x=x,
+    res = chain_hessian(chain, weights, digits=digits, biases=biases, x=x,
                         eigenvalues=not args.no_eigenvalues)
     regions = None if c is None else small_gradient_regions(chain, Fraction(c))
     print(render_hessian(res, regions, c, args.format), end="")

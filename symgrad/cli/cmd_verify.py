@@ -1,9 +1,14 @@
 """``symgrad verify``: the whole verification battery as one table.
 
-Exit status 0 only when every check passed; 1 when a check failed or was
-skipped (a default backend that is not installed is reported with its install
-command, never as passed); 2 for bad input, including a backend requested
-with ``--backends`` that is not installed.
+Verdicts (:mod:`symgrad.verdicts`): PASS, FAIL, UNDECIDED, SKIPPED, and, counted
+apart, NOT CHECKABLE (no significant digit to check at this depth/format, or
+nothing compared; with the reason) and MEASURED (a measurement, not a check).
+Exit status 0 only when no check failed, was undecided or skipped and at least
+one passed (NOT CHECKABLE and MEASURED rows neither pass nor fail the run; the
+summary counts them apart and then does not say "all checks passed"); 1
+otherwise (a default backend that is not installed is reported SKIPPED with its
+install command, never as passed); 2 for bad input, including a backend
+requested with ``--backends`` that is not installed.
 """
 
 from __future__ import annotations
@@ -24,9 +29,10 @@ MAX_HESSIAN_DEPTH = 40
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.epilog = ("exit status: 0 only when every check passed; 1 when a check failed or a "
-                     "default backend is missing (reported as skipped, with its install "
-                     "command); 2 for bad input")
+    parser.epilog = ("exit status: 0 only when no check failed, was undecided or skipped and at "
+                     "least one passed (NOT CHECKABLE and MEASURED rows are counted apart and "
+                     "neither pass nor fail the run); 1 otherwise, e.g. a default backend is "
+                     "missing (reported as SKIPPED, with its install command); 2 for bad input")
     parser.add_argument("--backends", default=None,
                         help="comma list (default jax,torch; a default backend that is not "
                              "installed is reported as skipped, a requested one is an error)")
@@ -55,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
     from ..verify.battery import format_check, run_battery
     from ..verify.tolerance import parse_formats
 
-    backends = parse_backends(args.backends or "jax,torch")
+    backends = parse_backends("jax,torch" if args.backends is None else args.backends)
     if args.backends is not None:
         for be in backends:
             load_backend(be)  # a requested backend must be installed (one-line error)
@@ -66,17 +72,16 @@ def run(args: argparse.Namespace) -> int:
                                if a.strip()))
     if not acts:
         raise SymgradError("empty --activations", hint="e.g. --activations sigmoid,tanh")
-    seed = str(args.seed).strip()
-    if not seed.isdigit() or len(seed) > 18:
-        raise SymgradError(f"--seed must be a non-negative integer, got '{args.seed}'",
-                           hint="e.g. --seed 0")
+    from ..weights import parse_whole
+
+    seed = parse_whole(args.seed, what="--seed", lo=0, hi=10**18 - 1, example="--seed 0")
 
     def stream(check):
         if args.format == "text":
             print(format_check(check), flush=True)
 
     report = run_battery(backends=backends, formats=formats, depths=depths,
-                         hessian_depths=hdepths, activations=acts, seed=int(seed),
+                         hessian_depths=hdepths, activations=acts, seed=seed,
                          on_check=stream)
     if args.output:
         write_atomic(args.output, dumps_json(report.to_json()))

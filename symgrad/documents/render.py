@@ -36,6 +36,8 @@ __all__ = [
     "escape_latex",
     "escape_markdown",
     "latex_body",
+    "latex_sections",
+    "preamble",
     "to_html",
     "to_latex",
     "to_markdown",
@@ -72,6 +74,15 @@ _PREAMBLE = r"""\documentclass[11pt]{article}
 \allowdisplaybreaks
 \sloppy
 """
+
+
+def preamble(*packages: str) -> str:
+    """The documents' LaTeX preamble (page layout, amsmath) plus ``packages``.
+
+    >>> preamble("longtable").splitlines()[-1]
+    '\\\\usepackage{longtable}'
+    """
+    return _PREAMBLE + "".join(r"\usepackage{%s}" % p + "\n" for p in packages)
 
 
 def escape_latex(value: str) -> str:

@@ -26,6 +26,7 @@ from fractions import Fraction
 
 from ..chain import Chain
 from ..errors import SymgradError
+from ..weights import to_float
 
 __all__ = [
     "log10_gradient",
@@ -84,13 +85,12 @@ def log_abs_derivative(name: str, t: float) -> float:
 def _log_abs(v: Fraction) -> float:
     if v == 0:
         return _NEG_INF
-    f = abs(float(v))  # the float64 weight a practitioner would hold
+    f = abs(to_float(v))  # the float64 weight a practitioner would hold
     if sys.float_info.min <= f < math.inf:  # normal: log of the rounded value (error ~eps)
         return math.log(f)
-    a = abs(v)
-    # log of an exact rational without overflow: split off powers of two
-    shift = a.numerator.bit_length() - a.denominator.bit_length()
-    return math.log(float(a / Fraction(2) ** shift)) + shift * math.log(2)
+    # beyond float64's normal range: math.log of each (big) integer, no Fraction arithmetic;
+    # |log| > 708 here, so the subtraction loses nothing
+    return math.log(abs(v.numerator)) - math.log(v.denominator)
 
 
 def _forward(chain: Chain, weights: Sequence[Fraction], biases, x):
@@ -100,10 +100,10 @@ def _forward(chain: Chain, weights: Sequence[Fraction], biases, x):
     if chain.bias and (biases is None or len(biases) != chain.depth):
         raise SymgradError("the chain has biases: give one per layer", hint="--biases SPEC")
     name = chain.activation
-    w = [float(v) for v in weights]
-    b = [float(v) for v in biases] if chain.bias else None
+    w = [to_float(v) for v in weights]  # beyond float64: inf, as a float64 program holds it
+    b = [to_float(v) for v in biases] if chain.bias else None
     x0 = Fraction(1) if (chain.form == "seed" or x is None) else Fraction(x)
-    o = float(x0)
+    o = to_float(x0)
     log_o_prev = [_log_abs(x0)]  # log|o_0|
     logw = [_log_abs(v) for v in weights]
     logd = []

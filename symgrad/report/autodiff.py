@@ -2,9 +2,14 @@
 
 Each (framework, format) pair runs :func:`symgrad.verify.autodiff.compare_gradient`
 (the framework's gradient against certified values, with the tolerance model
-of :mod:`symgrad.verify.tolerance`).  A framework that is not installed gives
-a :class:`~symgrad.report.model.LeftOut` with its install command; so does a
-chain deeper than :data:`AUTODIFF_MAX_DEPTH`.
+of :mod:`symgrad.verify.tolerance`): PASS, FAIL, or NOT CHECKABLE with the reason
+(tolerance >= 1/2, or every value underflowed) - the words of ``symgrad verify``.
+For float16 and bfloat16 a second row runs
+:func:`symgrad.verify.emulation_check.compare_emulation` (the framework's values
+against symgrad's emulation of its own operations in that format, 0 ulps), a
+check that can fail where the tolerance model has nothing left to check.  A
+framework that is not installed gives a :class:`~symgrad.report.model.LeftOut`
+with its install command; so does a chain deeper than :data:`AUTODIFF_MAX_DEPTH`.
 
 >>> from fractions import Fraction
 >>> from symgrad.chain import Chain
@@ -52,12 +57,28 @@ def autodiff_rows(ctx: Context) -> tuple[list[Row], list[LeftOut]]:
             notes.append(from_missing_extra(exc, what))
             continue
         for fmt in formats:
-            check = verify.compare_gradient(backend, ctx.chain, ctx.weights, fmt)
-            rows.append(Row(
-                f"{backend}'s gradient in {fmt} agrees with the certified values, or "
-                f"underflows only where {fmt} must",
-                f"{backend} autodiff vs certified values (tolerance model)",
-                check.summary(),
-                "holds" if check.ok else "fails",
-            ))
+            rows += _format_rows(verify, backend, ctx, fmt)
     return rows, notes
+
+
+def _format_rows(verify, backend: str, ctx: Context, fmt: str) -> list[Row]:
+    """The certified-value row of one (framework, format), and the emulation row."""
+    from ..verify.emulation import EMULATED_FORMATS
+    from ..verify.emulation_check import compare_emulation
+
+    r = verify.load_backend(backend).gradient(ctx.chain, ctx.weights, fmt)
+    check = verify.compare_gradient(backend, ctx.chain, ctx.weights, fmt, result=r)
+    scope = check.summary()
+    if check.reason:
+        scope = f"{check.reason}; {scope}"
+    rows = [Row(f"{backend}'s gradient in {fmt} agrees with the certified values, or "
+                f"underflows only where {fmt} must",
+                f"{backend} autodiff vs certified values (tolerance model)", scope,
+                check.verdict)]
+    if fmt in EMULATED_FORMATS:
+        em = compare_emulation(backend, ctx.chain, ctx.weights, fmt, result=r)
+        rows.append(Row(f"{backend}'s gradient in {fmt} is exactly what {fmt} arithmetic "
+                        f"of {backend}'s own operations gives",
+                        f"{backend} autodiff vs symgrad's {fmt} emulation (0 ulps)",
+                        em.summary(), em.verdict))
+    return rows

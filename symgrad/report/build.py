@@ -35,8 +35,11 @@ from ..weights import parse_number, parse_weights
 from . import html
 from .model import Context, LeftOut, ReportOptions, Section
 
-__all__ = ["FILE_DESCRIPTIONS", "MARKER", "MAX_SCAN_DEPTH", "STEPS", "Report", "build_report",
-           "check_folder", "prepare_folder"]
+__all__ = ["FILE_DESCRIPTIONS", "MARKER", "MAX_SCAN_DEPTH", "STEPS", "TITLE", "Report",
+           "build_report", "check_folder", "command_line", "page_parts", "prepare_folder"]
+
+#: the title of the page and of report.tex
+TITLE = "Vanishing gradients, derived and verified"
 
 #: marker file that identifies a folder written by `symgrad report`
 MARKER = ".symgrad-report"
@@ -47,7 +50,8 @@ FILE_DESCRIPTIONS = {
     "index.html": "this page (self-contained: MathML, inline SVG, no network needed)",
     "reference.json": "F and every dF/dw_k (the schema of symgrad reference --format json)",
     "report.pdf": "report.tex compiled with pdflatex",
-    "report.tex": "the derivations as one standalone LaTeX document",
+    "report.tex": "this page (the same numbers, tables and verdicts) and the derivations in "
+                  "full, as one standalone LaTeX document",
     "scan.json": "the depth scan (the schema of symgrad scan --format json)",
     "scan.png": "the depth-scan plot (PNG)",
     "scan.svg": "the depth-scan plot (SVG)",
@@ -102,21 +106,7 @@ class Report:
         return dict(sorted(out.items()))
 
     def _body(self) -> str:
-        facts = [f for s in self.sections for f in s.facts]
-        parts = []
-        if facts:
-            cells = "".join(f"<div>{html.esc(label)}<b>{html.esc(value)}</b></div>"
-                            for label, value in facts)
-            parts.append(f'<section id="summary"><h2>At a glance</h2>'
-                         f'<div class="keyfacts">{cells}</div></section>')
-        if self.left_out:
-            notes = "".join(html.note(lo.text()) for lo in self.left_out)
-            parts.append(f'<section id="left-out"><h2>Left out of this report</h2>{notes}'
-                         "</section>")
-        for s in self.sections:
-            if s.html:
-                parts.append(f'<section id="{html.esc(s.anchor)}"><h2>{html.esc(s.title)}</h2>'
-                             f"{s.html}</section>")
+        parts = page_parts(self.sections)
         names = sorted({n for s in self.sections for n in s.files} | {"index.html"})
         rows = [[html.Markup(f"<code>{html.esc(n)}</code>"), FILE_DESCRIPTIONS.get(n, "")]
                 for n in names]
@@ -136,7 +126,7 @@ class Report:
         from .. import __version__
 
         return html.page(
-            title="Vanishing gradients, derived and verified",
+            title=TITLE,
             lead=self.options.describe(),
             toc=self._toc(),
             body_html=self._body(),
@@ -145,12 +135,7 @@ class Report:
 
     def command_line(self) -> list[str]:
         """The options of ``symgrad report`` that reproduce this report."""
-        o = self.options
-        args = ["--depth", str(o.depth), "--weights", o.weights, "--activation", o.activation,
-                "--lr", o.lr, "--scan-depth", str(o.scan_depth)]
-        if o.formats is not None:
-            args += ["--formats", ",".join(o.formats)]
-        return [*args, "--backends", ",".join(o.backends) or "none"]
+        return command_line(self.options)
 
     def _repr_html_(self) -> str:
         """The report in a Jupyter notebook (the page body with its styles)."""
@@ -174,6 +159,38 @@ class Report:
             if stale.is_file():
                 stale.unlink()
         return written
+
+
+def command_line(o: ReportOptions) -> list[str]:
+    """The options of ``symgrad report`` that reproduce a report of options ``o``."""
+    args = ["--depth", str(o.depth), "--weights", o.weights, "--activation", o.activation,
+            "--lr", o.lr, "--scan-depth", str(o.scan_depth)]
+    if o.formats is not None:
+        args += ["--formats", ",".join(o.formats)]
+    return [*args, "--backends", ",".join(o.backends) or "none"]
+
+
+def page_parts(sections: Sequence[Section]) -> list[str]:
+    """The page's body before its file list, as HTML parts: the key facts ("At a glance"),
+    what was left out, every section.  ``index.html`` and ``report.tex`` are both made of
+    exactly these parts (:mod:`symgrad.report.texpage` converts them)."""
+    facts = [f for s in sections for f in s.facts]
+    left_out = [lo for s in sections for lo in s.left_out]
+    parts = []
+    if facts:
+        cells = "".join(f"<div>{html.esc(label)}<b>{html.esc(value)}</b></div>"
+                        for label, value in facts)
+        parts.append(f'<section id="summary"><h2>At a glance</h2>'
+                     f'<div class="keyfacts">{cells}</div></section>')
+    if left_out:
+        notes = "".join(html.note(lo.text()) for lo in left_out)
+        parts.append(f'<section id="left-out"><h2>Left out of this report</h2>{notes}'
+                     "</section>")
+    for s in sections:
+        if s.html:
+            parts.append(f'<section id="{html.esc(s.anchor)}"><h2>{html.esc(s.title)}</h2>'
+                         f"{s.html}</section>")
+    return parts
 
 
 def _previous_files(folder: Path) -> list[str]:
@@ -238,7 +255,9 @@ def build_report(options: ReportOptions | None = None, *, quiet: bool = True,
     if unknown:
         raise SymgradError(f"unknown report step {unknown[0]!r}", hint=f"use {', '.join(STEPS)}")
     ctx = Context(options, chain, weights)
-    sections, timings = [], {}
+    sections: list[Section] = []
+    timings: dict[str, float] = {}
+    ctx.cache["sections"] = sections  # the sections built so far (report.tex shows them)
     with task_progress("symgrad report", total=len(steps), quiet=quiet) as bar:
         for name in steps:
             checkpoint()  # a Ctrl-C swallowed inside a C callback still stops here

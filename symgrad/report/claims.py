@@ -11,6 +11,7 @@ max(0, c x) at the text's p (:func:`symgrad.precision.small_gradient_example`).
 
 from __future__ import annotations
 
+from ..verdicts import Verdict
 from .html import paragraph, table, verdict_badge
 from .model import Context, LeftOut
 from .optional import load
@@ -45,23 +46,24 @@ def claims_html(ctx: Context) -> tuple[str, list[tuple[str, str]], list[LeftOut]
     fc = _fc_claim()
     if fc is not None:
         claims.append(fc)
-    rows, counts = [], {"TRUE": 0, "FALSE": 0, "UNDECIDED": 0}
+    rows, counts = [], {Verdict.TRUE: 0, Verdict.FALSE: 0, Verdict.UNDECIDED: 0}
     for said, text in claims:
         res = claims_mod.check_claim(text)
-        counts[res.verdict] = counts.get(res.verdict, 0) + 1
-        rows.append([said, res.claim, verdict_badge(res.verdict.lower()),
+        verdict = Verdict(res.verdict)  # the word symgrad check prints
+        counts[verdict] = counts.get(verdict, 0) + 1
+        rows.append([said, res.claim, verdict_badge(verdict.word),
                      f"{res.method}: {res.evidence}"])
     html = "\n".join([
         '<h3 id="claims">The text\'s claims, decided by symgrad check</h3>',
         paragraph("For every real t unless a value is given. FALSE is a finding about the "
                   "text: the derivative of max(0, c x) at p > 0 is c = 1e-90, not 1e-99 "
                   "(the point of the example stands: a tiny gradient far from the minimum)."
-                  if fc is not None and counts["FALSE"] else
+                  if fc is not None and counts[Verdict.FALSE] else
                   "For every real t unless a value is given."),
         table(["the text says", "claim", "verdict", "evidence"], rows,
               widths=(26, 24, 10, 40),
               caption="decided exactly or with certified balls; UNDECIDED is said, never guessed"),
     ])
-    facts = [("the text's claims", f"{counts['TRUE']} true, {counts['FALSE']} false"
-              + (f", {counts['UNDECIDED']} undecided" if counts["UNDECIDED"] else ""))]
+    facts = [("the text's claims", f"{counts[Verdict.TRUE]} TRUE, {counts[Verdict.FALSE]} FALSE"
+              + (f", {counts[Verdict.UNDECIDED]} UNDECIDED" if counts[Verdict.UNDECIDED] else ""))]
     return html, facts, []

@@ -121,13 +121,22 @@ def note(text: str) -> str:
 
 
 def verdict_badge(verdict: str) -> Markup:
-    """A coloured badge: ``holds``/``verified`` green, ``fails`` red, else amber/grey.
+    """A coloured badge.  A word of :class:`symgrad.verdicts.Verdict` takes its style
+    (PASS/TRUE green, FAIL/FALSE red, UNDECIDED amber, NOT CHECKABLE/MEASURED/SKIPPED
+    grey); other words: ``holds``/``verified`` green, ``fails`` red, else amber/grey.
 
     >>> verdict_badge("holds").html
     '<span class="badge ok">holds</span>'
+    >>> verdict_badge("NOT CHECKABLE").html
+    '<span class="badge info">NOT CHECKABLE</span>'
     """
+    from ..verdicts import Verdict
+
     low = verdict.lower()
-    if low in ("holds", "verified", "true", "yes", "agrees", "certified", "ok"):
+    known = Verdict.from_word(verdict)
+    if known is not None:
+        cls = known.style
+    elif low in ("holds", "verified", "true", "yes", "agrees", "certified", "ok"):
         cls = "ok"
     elif low in ("fails", "false", "no", "disagrees", "not verified", "refuted"):
         cls = "bad"

@@ -9,16 +9,21 @@ activations ``sigmoid`` (sigma) and ``softplus``.
 >>> import sympy
 >>> from symgrad.activations import sigmoid
 >>> t = sympy.Symbol("t")
->>> to_mathml(sigmoid(t), display="inline").split('display="inline">')[1]
+>>> to_mathml(sigmoid(t), display="inline").split('">', 1)[1]
 '<mrow><mi>&#x3C3;</mi><mrow><mo>(</mo><mi>t</mi><mo>)</mo></mrow></mrow></math>'
+>>> print(to_mathml(sigmoid(t)).split(" alttext=")[1].split(">")[0])
+"\\sigma\\left(t\\right)"
 """
 
 from __future__ import annotations
+
+import html as _html
 
 import sympy
 from sympy.printing.mathml import MathMLPresentationPrinter
 from sympy.printing.precedence import precedence_traditional
 
+from ..latex import latex
 from ..parsing import as_expr
 
 __all__ = ["MATHML_NS", "SymgradMathMLPrinter", "to_mathml"]
@@ -79,4 +84,7 @@ def to_mathml(expr: sympy.Basic, *, display: str = "block") -> str:
         raise ValueError(f"display must be 'block' or 'inline', got {display!r}")
     expr = as_expr(expr)  # plain numbers only; strings are refused
     body = SymgradMathMLPrinter().doprint(expr)
-    return f'<math xmlns="{MATHML_NS}" display="{display}">{body}</math>'
+    # alttext: the same formula as LaTeX (symgrad's printer), for screen readers and for
+    # report.tex, which is built from this very page (symgrad.report.texpage)
+    alt = _html.escape(latex(expr), quote=True)
+    return f'<math xmlns="{MATHML_NS}" display="{display}" alttext="{alt}">{body}</math>'

@@ -174,6 +174,7 @@ def small_gradient_section(ctx: Context) -> Section:
 
     sec = Section("small-gradient", "A small gradient far from the minimum: f_c")
     ex = small_gradient_example(formats=_formats(ctx))
+    ctx.cache["small_gradient"] = ex  # report.tex shows the same computation
     x = sympy.Symbol("x", real=True)
     rows = [["exact", ex.exact_value, ex.exact_derivative]]
     rows += [[r.format, f"{r.value} ({r.status_value})",

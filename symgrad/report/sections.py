@@ -24,6 +24,7 @@ from ..bounds import gradient_bound, symbolic_bound
 from ..chain import Chain
 from ..derive import derive_layerwise
 from ..induction import I_, L_, O, W, prove_closed_form
+from ..output import format_bound
 from .html import Markup, esc, paragraph, table, verdict_badge
 from .mathml import to_mathml
 from .model import Context, Section
@@ -129,11 +130,12 @@ def derivation_section(ctx: Context) -> Section:
     parts.append(equation(sympy.Le(lhs, symbolic_bound(chain.activation), evaluate=False)))
     bound = _bound_value(ctx)
     ctx.cache["bound_w1"] = bound
+    shown = format_bound(bound, "upper", 6)  # rounded up: the printed number is a bound too
     parts.append(paragraph(
         f"At the report's weights ({ctx.options.weights}) and depth {chain.depth} this bound "
-        f"is {decimal(bound)}."))
+        f"is {shown} (rounded up)."))
     sec.html = "\n".join(parts)
-    sec.facts.append((f"bound on |dF/dw1| at depth {chain.depth}", decimal(bound)))
+    sec.facts.append((f"bound on |dF/dw1| at depth {chain.depth}", shown))
     return sec
 
 

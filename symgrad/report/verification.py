@@ -9,21 +9,25 @@ Rows come from three kinds of check, each named in the table:
 * the automatic-differentiation frameworks (jax, torch) against the certified
   reference, from :mod:`symgrad.verify` (see :mod:`symgrad.report.autodiff`).
 
-A verdict is ``holds`` / ``fails`` when proved, ``undecided`` when the check
-cannot decide (never a guess).
+Verdicts are the vocabulary of ``symgrad verify`` (:class:`symgrad.verdicts.Verdict`,
+the same words): ``PASS`` / ``FAIL`` when decided, ``UNDECIDED`` when the check
+cannot decide (never a guess), ``NOT CHECKABLE`` (neutral, with the reason, counted
+apart) when no check can be made at this depth/format.
 
->>> Row("demo", "method", "scope", "holds").cells()[-1].html
-'<span class="badge ok">holds</span>'
+>>> Row("demo", "method", "scope", Verdict.PASS).cells()[-1].html
+'<span class="badge ok">PASS</span>'
+>>> Row("demo", "method", "scope", Verdict.NOT_CHECKABLE).cells()[-1].html
+'<span class="badge info">NOT CHECKABLE</span>'
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from ..chain import Chain
 from ..derive import verify_routes, verify_stated_form
 from ..induction import K_, prove_closed_form
+from ..verdicts import Verdict, count_verdicts
 from .html import paragraph, table, verdict_badge
 from .model import Context, Section
 
@@ -43,14 +47,17 @@ class Row:
     claim: str
     method: str
     scope: str
-    verdict: str  # holds | fails | undecided | derived | ...
+    verdict: Verdict
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "verdict", Verdict(self.verdict))
 
     def cells(self) -> list[object]:
-        return [self.claim, self.method, self.scope, verdict_badge(self.verdict)]
+        return [self.claim, self.method, self.scope, verdict_badge(self.verdict.word)]
 
 
-def _holds(flag: bool) -> str:
-    return "holds" if flag else "fails"
+def _holds(flag: bool) -> Verdict:
+    return Verdict.PASS if flag else Verdict.FAIL
 
 
 def core_rows(ctx: Context) -> list[Row]:
@@ -76,35 +83,39 @@ def core_rows(ctx: Context) -> list[Row]:
     proof1 = ctx.cache.get("proof_k1") or prove_closed_form(chain.activation, k=1)
     rows.append(Row("dF/dw_1 = ∏_(i=2..L) w_i σ'(w_i o_(i-1)) for every depth L",
                     "induction on L, each step by SymPy", "all L ≥ 1",
-                    "holds" if proof1.verified else "undecided"))
+                    Verdict.PASS if proof1.verified else Verdict.UNDECIDED))
     proofk = prove_closed_form(chain.activation, k=K_)
     rows.append(Row("closed form of dF/dw_k for every k and every L ≥ k",
                     "induction on L, each step by SymPy", "all L ≥ k ≥ 1 (symbolic k)",
-                    "holds" if proofk.verified else "undecided"))
+                    Verdict.PASS if proofk.verified else Verdict.UNDECIDED))
     return rows
 
 
 def _certified(ctx: Context):
     if "certified" not in ctx.cache:
-        from ..backends.flint_backend import certified_values
+        from ..backends.certified import certified_values
 
         ctx.cache["certified"] = certified_values(ctx.chain, ctx.weights,
                                                   digits=ctx.options.digits)
     return ctx.cache["certified"]
 
 
-def _decide(certainly_true: bool, certainly_false: bool) -> str:
-    return "holds" if certainly_true else ("fails" if certainly_false else "undecided")
+def _decide(certainly_true: bool, certainly_false: bool) -> Verdict:
+    if certainly_true:
+        return Verdict.PASS
+    return Verdict.FAIL if certainly_false else Verdict.UNDECIDED
 
 
 def certified_rows(ctx: Context) -> list[Row]:
     """Checks with python-flint balls: the bound, and mpmath vs the enclosure.
 
     Ball comparisons are true only when certain (Arb semantics), so each verdict
-    is ``holds`` or ``fails`` when proved and ``undecided`` otherwise.
+    is ``PASS`` or ``FAIL`` when proved and ``UNDECIDED`` otherwise.
     """
     from flint import arb, fmpq
     from flint import ctx as flint_ctx
+
+    from ..weights import text_exponent
 
     cert = _certified(ctx)
     rows = []
@@ -122,10 +133,10 @@ def certified_rows(ctx: Context) -> list[Row]:
         for name, text in values:
             # |mpmath value - truth| <= half a unit in its last digit, for every truth in the ball
             gap = abs(arb(text) - balls[name].arb)
-            half = arb(10) ** (Decimal(text).adjusted() - ref.digits + 1) / 2
+            half = arb(10) ** (text_exponent(text) - ref.digits + 1) / 2  # any exponent size
             verdicts.add(_decide(bool(gap <= half), bool(gap > half)))
-    verdict = "fails" if "fails" in verdicts else ("undecided" if "undecided" in verdicts
-                                                   else "holds")
+    verdict = next(v for v in (Verdict.FAIL, Verdict.UNDECIDED, Verdict.PASS)
+                   if v in verdicts)
     rows.append(Row(f"mpmath reference correct to {ref.digits} digits",
                     "each value within half a unit in its last digit of every point of the "
                     "certified ball", f"F and all {len(ref.grad_w)} partials", verdict))
@@ -149,13 +160,16 @@ def verification_section(ctx: Context, extra_rows: list[Row] | None = None,
     ad_rows, ad_missing = autodiff_rows(ctx)
     rows += ad_rows + (extra_rows or [])
     sec.left_out += ad_missing
-    holds = sum(r.verdict == "holds" for r in rows)
-    fails = sum(r.verdict == "fails" for r in rows)
+    n = count_verdicts(r.verdict for r in rows)
+    holds, fails = n[Verdict.PASS], n[Verdict.FAIL]
+    apart = n[Verdict.NOT_CHECKABLE] + n[Verdict.MEASURED] + n[Verdict.SKIPPED]
     sec.html = "\n".join([
         paragraph("Each claim of the derivation, checked independently of how it was "
                   "derived. Symbolic checks are exact; numeric ones use certified balls."),
         table(["claim", "method", "scope", "verdict"], [r.cells() for r in rows],
-              caption=f"{holds} of {len(rows)} checks hold, {fails} fail",
+              caption=f"{holds} of {len(rows) - apart} checks PASS, {fails} FAIL, "
+                      f"{n[Verdict.UNDECIDED]} UNDECIDED; counted apart: "
+                      f"{n[Verdict.NOT_CHECKABLE]} NOT CHECKABLE",
               widths=(38, 26, 26, 10)),
         extra_html,
     ])
@@ -164,9 +178,11 @@ def verification_section(ctx: Context, extra_rows: list[Row] | None = None,
     claims, claim_facts, claim_missing = claims_html(ctx)
     sec.html += "\n" + claims
     sec.left_out += claim_missing
-    sec.facts.append(("checks that hold", f"{holds} of {len(rows)}"))
+    sec.facts.append(("checks that PASS", f"{holds} of {len(rows) - apart}"))
     if fails:
         sec.facts.append(("checks that FAIL", str(fails)))
+    if n[Verdict.NOT_CHECKABLE]:
+        sec.facts.append(("not checkable (counted apart)", str(n[Verdict.NOT_CHECKABLE])))
     sec.facts += claim_facts
     ctx.cache["verification_rows"] = rows
     return sec

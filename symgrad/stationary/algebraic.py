@@ -101,14 +101,39 @@ class AlgebraicPoint:
     def is_rational(self) -> bool:
         return self.degree == 1
 
+    @cached_property
+    def _interval(self) -> list:
+        """[poly, lo, hi]: a rational interval isolating r, narrowed as balls need it.
+
+        Real-root isolation of ``m`` itself (exact rational endpoints, ascending
+        like CRootOf's real roots).  ``root`` is not used here: SymPy may
+        normalise a CRootOf into another expression (``7*CRootOf(4*t**3 - ...)``
+        for a scaled polynomial), which has no interval of its own.
+        """
+        poly = sympy.Poly(_to_sympy(self.m), _T, domain="QQ")
+        intervals = sorted(iv for iv, _mult in poly.intervals())
+        if not 0 <= self.index < len(intervals):
+            raise SymgradError(  # pragma: no cover - solve.py only makes real indices
+                f"root {self.index} of {self.m} is not real"
+            )
+        lo, hi = intervals[self.index]
+        return [poly, sympy.Rational(lo), sympy.Rational(hi)]
+
     def root_ball(self, bits: int) -> arb:
-        """A certified ball around r with radius about 2**-bits."""
+        """A certified ball around r with radius about 2**-bits (the isolating interval
+        refined exactly, then held at bits + 20 bits)."""
         if self.degree == 1:
             r = self.root
             return arb(fmpq(int(r.p), int(r.q)))
-        dx = sympy.Rational(1, 2 ** (bits + 8))
-        approx = self.root.eval_rational(dx=dx, n=max(15, bits // 3 + 5))
-        return arb(fmpq(int(approx.p), int(approx.q)), fmpq(int(dx.p), int(dx.q)))
+        state = self._interval
+        poly, lo, hi = state
+        eps = sympy.Rational(1, 2 ** (bits + 1))
+        if hi - lo >= eps:
+            lo, hi = (sympy.Rational(v) for v in poly.refine_root(lo, hi, eps=eps))
+            state[1:] = [lo, hi]
+        mid, rad = (lo + hi) / 2, (hi - lo) / 2
+        with flint_prec(bits + 20):  # the ball holds the interval, not a rounding of it
+            return arb(fmpq(int(mid.p), int(mid.q)), fmpq(int(rad.p), int(rad.q)))
 
     def ball(self, p: fmpq_poly, bits: int) -> arb:
         """A ball containing p(r), computed at about ``bits`` of precision."""

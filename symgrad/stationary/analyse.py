@@ -17,11 +17,15 @@ Path selection (reported in :attr:`Analysis.path`):
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
+from fractions import Fraction
 
 import sympy
 from flint import arb_mat
 
+from ..backends.decimal_text import ball_text, printed_radius
 from ..errors import SymgradError
+from ..output import format_bound
 from ..parsing import parse_expression, parse_variables
 from .algebraic import AlgebraicPoint, field_charpoly
 from .budget import EXACT_TIME_BUDGET, run_with_budget
@@ -45,20 +49,22 @@ MAX_DIGITS = 1000
 
 
 def fmt(ball, digits: int) -> str:
-    """Decimal string of a ball at ``digits`` significant digits (midpoint, no radius).
+    """Decimal string of a ball: its value correctly rounded to ``digits`` significant
+    digits (fewer when the ball decides fewer: every printed digit is correct).
 
-    A ball that contains 0 (a value zero up to rounding) is shown with its radius.
+    A ball that contains 0 (a value zero up to rounding) is shown as ``0 ± r`` with its
+    radius rounded up.
     """
     if ball.is_zero():
         return "0"
     if ball.contains(0):
-        return ball.str(3)  # e.g. '[+/- 1.95e-37]': zero to within the radius
-    return ball.str(digits, radius=False)
+        return "0 ± " + printed_radius(ball, "0")
+    return ball_text(ball, digits)
 
 
 def decimal_value(text: str) -> float:
-    """A float for sorting a decimal string from :func:`fmt` ('[+/- r]' counts as 0)."""
-    return 0.0 if text.startswith("[") else float(text)
+    """A float for sorting a decimal string from :func:`fmt` ('0 ± r' counts as 0)."""
+    return 0.0 if text.startswith("0 ±") else float(text)
 
 
 def _bits(digits: int) -> int:
@@ -201,6 +207,21 @@ def _family(f, variables, hess, fam: ExactFamily) -> Family:
     return Family(desc, eqs, dim, v, latex)
 
 
+def _dyadic(x) -> Fraction:
+    man, exp = (int(t) for t in x.man_exp())
+    return Fraction(man) * Fraction(2) ** exp
+
+
+def _printed_radius(enc, coords: Sequence[str]) -> Fraction:
+    """The largest distance from a printed coordinate to the far end of its enclosure: the
+    root lies within +/- this of the *printed* point (midpoint rounding included)."""
+    worst = Fraction(0)
+    for e, text in zip(enc, coords, strict=True):
+        shown = Fraction(0) if text.startswith("0 ±") else Fraction(Decimal(text))
+        worst = max(worst, abs(shown - _dyadic(e.mid())) + _dyadic(e.rad()))
+    return worst
+
+
 def _numeric_points(f, variables, grad, hess, box, digits, starts) -> list[StationaryPoint]:
     h_rows = hess.tolist()
     roots = newton_search(grad, h_rows, variables, box, digits=digits, starts=starts)
@@ -221,10 +242,11 @@ def _numeric_points(f, variables, grad, hess, box, digits, starts) -> list[Stati
                 eigs = []
                 verdict = Verdict("degenerate: undecided", None, None, "none",
                                   ["root not certified (Krawczyk test failed): no verdict"])
-            radius = max((e.rad() for e in enc), key=float) if ok else None
+            coords = tuple(fmt(e, digits) for e in enc)
+            radius = _printed_radius(enc, coords) if ok else None
             out.append(StationaryPoint(
-                kind="numeric", coords=tuple(fmt(e, digits) for e in enc), exact=None,
-                certified=ok, radius=None if radius is None else radius.str(3, radius=False),
+                kind="numeric", coords=coords, exact=None,
+                certified=ok, radius=None if radius is None else format_bound(radius, "upper", 3),
                 value=fmt(value, digits), verdict=verdict,
                 hessian=[[fmt(e, digits) for e in row] for row in hb.tolist()],
                 eigenvalues=[e.str(digits) for e in eigs] or None))

@@ -181,6 +181,8 @@ def form_sign_pattern(form: sympy.Poly) -> str:
         if p.is_zero:
             return "semidefinite/unknown"
         roots = p.intervals()
+        if any(mult % 2 for _, mult in roots):  # p changes sign at a root of odd multiplicity
+            return "indefinite"
         zero_dir = zero_dir or bool(roots)
         cuts = sorted({iv[0] for (iv, _) in roots} | {iv[1] for (iv, _) in roots})
         samples = [cuts[0] - 1, cuts[-1] + 1] if cuts else [sympy.S.Zero]

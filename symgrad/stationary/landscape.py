@@ -58,10 +58,14 @@ from fractions import Fraction
 import sympy
 from flint import arb, arb_mat, fmpq
 
+from ..backends.decimal_text import round_ball
 from ..backends.dual import DualArbOps
+from ..backends.flint_backend import as_ball
 from ..chain import Chain
 from ..errors import SymgradError
+from ..output import format_bound
 from ..recurrence import evaluate_chain
+from ..weights import MAX_PREACTIVATION_BITS, preactivation_bits
 from .analyse import fmt
 from .classify import eigen_enclosures, numeric_verdict
 from .evaluate import flint_prec
@@ -100,7 +104,7 @@ def chain_forward(chain: Chain, weights: Sequence, *, hessian: bool = True,
     w = [ops.convert(v) for v in weights]
     if not hessian:
         v = evaluate_chain(chain, w, ops, biases=biases, x=x)
-        return v.value.val, [g.val for g in v.grad_w], None
+        return as_ball(v.value.val), [as_ball(g.val) for g in v.grad_w], None
     h = arb_mat(n, n)
     for j0 in range(0, n, BLOCK):
         j1 = min(n, j0 + BLOCK)
@@ -120,7 +124,9 @@ def chain_forward(chain: Chain, weights: Sequence, *, hessian: bool = True,
             b = h[i, j].intersection(h[j, i])
             h[i, j] = b
             h[j, i] = b
-    return v.value.val, [g.val for g in v.grad_w], h
+    # values stay exact rationals while they are rational (exact zeros exactly 0); balls
+    # from here on, an exact 0 as the exact ball 0
+    return as_ball(v.value.val), [as_ball(g.val) for g in v.grad_w], h
 
 
 def _ball(w, rad: Fraction = Fraction(0)) -> arb:
@@ -132,6 +138,10 @@ def _ball(w, rad: Fraction = Fraction(0)) -> arb:
 def chain_infimum(chain: Chain) -> sympy.Expr:
     """inf F over all weights: the limit of sigma at -oo (derived by SymPy) for L >= 2.
 
+    F = sigma(w_L o_(L-1)) with o_(L-1) != 0 somewhere (o_1 = w_1, and o_j > 0 for
+    sigmoid/softplus; tanh(t) != 0 for t != 0), so w_L -> -oo (or +oo) drives F to
+    sigma(-oo); sigma is strictly increasing, so F > inf F everywhere: the infimum is
+    approached, never attained (sigmoid, softplus: 0; tanh: -1).
     Seed form, L = 1: F = w1, no lower bound.  General form, L = 1: the limit
     holds for an input x != 0.
     """
@@ -276,7 +286,8 @@ def _verdict(eigs: Sequence[arb], how: str) -> Verdict:
 
 
 def _accurate(b: arb, digits: int) -> bool:
-    return b.is_exact() or (not b.contains(0) and b.rel_accuracy_bits() >= digits * 3.33 + 4)
+    """The ball is exact, or decides its value correctly rounded to ``digits`` digits."""
+    return b.is_exact() or (not b.contains(0) and round_ball(b, digits) is not None)
 
 
 @dataclass
@@ -299,12 +310,14 @@ class ChainHessian:
     eigen_method: str = ""
 
     def as_dict(self) -> dict:
+        from ..weights import number_text  # exact at any magnitude (str(10**9999) fails)
+
         return {
             "depth": self.chain.depth, "activation": self.chain.activation,
             "form": self.chain.form, "bias": self.chain.bias,
-            "weights": [str(w) for w in self.weights], "digits": self.digits,
-            "biases": None if self.biases is None else [str(b) for b in self.biases],
-            "x": None if self.x is None else str(self.x),
+            "weights": [number_text(w) for w in self.weights], "digits": self.digits,
+            "biases": None if self.biases is None else [number_text(b) for b in self.biases],
+            "x": None if self.x is None else number_text(self.x),
             "F": self.value, "gradient": self.gradient, "gradient_norm": self.grad_norm,
             "hessian": self.hessian_text, "eigenvalue_enclosures": self.eigenvalues,
             "eigenvalue_method": self.eigen_method,
@@ -319,7 +332,17 @@ def _evaluate(chain, weights, biases, x, digits):
     """(bits, F, grad, H) with every entry accurate to ``digits`` where achievable."""
     n = chain.depth
     target = digits * 3.33 + 4
-    bits = int(target) + 32 + 4 * n.bit_length()
+    # z = w*o + b keeps ``target`` bits of *absolute* accuracy (what sigma''(z) ~ e^-|z|
+    # needs) only with log2|z| on top: a bound from the inputs, refused beyond a cap
+    magnitude = preactivation_bits(weights, biases=biases, x=x, form=chain.form,
+                                   activation=chain.activation)
+    if magnitude > MAX_PREACTIVATION_BITS:
+        raise SymgradError(
+            f"the chain's pre-activations reach about 2^{magnitude}, beyond the Hessian's "
+            f"limit of 2^{MAX_PREACTIVATION_BITS} (certifying sigma''(z) ~ e^-|z| needs "
+            "log2|z| bits of working precision)",
+            hint="use smaller weights, biases or input, or a shallower softplus chain")
+    bits = int(target) + 32 + 4 * n.bit_length() + magnitude
     for _ in range(_MAX_TRIES):
         with flint_prec(bits):
             f, g, h = chain_forward(chain, weights, biases=biases, x=x)
@@ -327,12 +350,13 @@ def _evaluate(chain, weights, biases, x, digits):
             bad = [e for e in entries if not _accurate(e, digits)]
             if not bad:
                 return bits, f, g, h
-            if all(e.contains(0) for e in bad) and bits > 4 * target + 200:
+            if all(e.contains(0) for e in bad) and bits > 4 * target + 200 + magnitude:
                 return bits, f, g, h  # balls around 0 that more precision does not decide
-            losses = [bits - e.rel_accuracy_bits() for e in bad if not e.contains(0)]
-        if len(losses) == len(bad):  # only short of digits: raise by the measured loss
+            short = [e for e in bad if not e.contains(0) and e.rel_accuracy_bits() < target]
+            losses = [bits - e.rel_accuracy_bits() for e in short]
+        if short and len(short) == len(bad):  # only short of digits: raise by the loss
             bits = max(bits + 32, int(target + max(losses)) + 32)
-        else:
+        else:  # a ball around 0, or a value at a rounding boundary: double
             bits *= 2
     return bits, f, g, h
 
@@ -408,17 +432,31 @@ def symbolic_hessian(chain: Chain) -> sympy.Matrix:
 
 @dataclass
 class Region:
+    """One box of :func:`small_gradient_regions`.
+
+    ``qualifies``: True when proved on the whole box, False when refuted at its
+    centre, None when neither (the enclosures are too wide to decide).
+    """
+
     center: tuple[Fraction, ...]
     halfwidth: Fraction
     grad_norm_upper: str
     gap_lower: str
-    qualifies: bool
+    qualifies: bool | None
     stationary_free: bool
+
+    @property
+    def verdict(self) -> str:
+        return {True: "yes", False: "no", None: "undecided"}[self.qualifies]
 
     def as_dict(self) -> dict:
         return {"center": [str(c) for c in self.center], "halfwidth": str(self.halfwidth),
                 "gradient_norm_upper": self.grad_norm_upper, "F_minus_inf_lower": self.gap_lower,
                 "qualifies": self.qualifies, "no_stationary_point": self.stationary_free}
+
+
+def _exact(q: Fraction) -> arb:
+    return arb(fmpq(q.numerator, q.denominator))
 
 
 def small_gradient_regions(chain: Chain, c: Fraction, *, far: Fraction = Fraction(1, 10),
@@ -427,8 +465,17 @@ def small_gradient_regions(chain: Chain, c: Fraction, *, far: Fraction = Fractio
     """Boxes (center +/- halfwidth in every weight) checked in ball arithmetic (seed form).
 
     A box *qualifies* when, on the whole box, ||grad F|| < c, F - inf F > far,
-    and dF/dw_L excludes 0 (so no stationary point lies in it).
+    and no stationary point lies in it: dF/dw_L = o_(L-1) sigma'(z_L) with
+    sigma' > 0, so an enclosure of o_(L-1) (the chain of depth L - 1) that
+    excludes 0 proves it (as does an enclosure of dF/dw_L that excludes 0).
+    A box that is not proved is refuted when the condition fails at its centre
+    (exact weights), else left undecided (``qualifies`` is None).
     Default centers: s*(1, ..., 1) for s = 1, 2, 4, ..., 64.
+
+    ``grad_norm_upper`` / ``gap_lower`` are the ends of the ball enclosures over the
+    whole box, printed by :func:`symgrad.output.format_bound` (rounded up / down), so
+    every point of the box satisfies ||grad F|| <= grad_norm_upper and
+    F - inf F >= gap_lower with inf F from :func:`chain_infimum` (a limit, not attained).
     """
     n = chain.depth
     if chain.form != "seed":
@@ -439,17 +486,35 @@ def small_gradient_regions(chain: Chain, c: Fraction, *, far: Fraction = Fractio
     inf = chain_infimum(chain)
     if centers is None:
         centers = [tuple(Fraction(s) for _ in range(n)) for s in (1, 2, 4, 8, 16, 32, 64)]
+    head = Chain(n - 1, activation=chain.activation) if n > 1 else None
+    cb, farb = _exact(Fraction(c)), _exact(Fraction(far))
+    infb = _exact(Fraction(int(inf.p), int(inf.q))) if inf.is_Rational else None
     out = []
     with flint_prec(256 + 4 * n):
         for cen in centers:
-            f, g, _ = chain_forward(chain, [_ball(Fraction(v), halfwidth) for v in cen],
-                                    hessian=False)
-            norm = sum((v * v for v in g), arb(0)).sqrt()
-            gap = f - (arb(fmpq(int(inf.p), int(inf.q))) if inf.is_Rational else arb("-inf"))
-            free = not g[-1].contains(0)
-            ok = bool(norm < arb(fmpq(c.numerator, c.denominator))) and bool(
-                gap > arb(fmpq(far.numerator, far.denominator))) and free
+            box = [_ball(Fraction(v), halfwidth) for v in cen]
+            f, g, _ = chain_forward(chain, box, hessian=False)
+            # an upper bound of ||grad F|| on the box from |g_i| <= |g_i|.upper() (squaring a
+            # ball around 0 would give a negative lower end, and its sqrt no number at all)
+            norm = sum((abs(v).upper() ** 2 for v in g), arb(0)).upper().sqrt().upper()
+            if n == 1:
+                free = True  # F = w1: dF/dw1 = 1
+            else:
+                prev = chain_forward(head, box[:-1], hessian=False)[0]  # o_(L-1) on the box
+                free = not prev.contains(0) or not g[-1].contains(0)
+            if infb is not None:  # F - inf F on the box, enclosed
+                gap = f - infb
+                far_enough = bool(gap > farb)
+                gap_text = format_bound(gap, "lower", 5)
+            else:  # inf F = -oo (seed form, L = 1): F - inf F = +oo everywhere
+                far_enough, gap_text = True, "inf"
+            ok: bool | None = True if (bool(norm < cb) and far_enough and free) else None
+            if ok is None:  # refuted when the condition fails at the centre
+                fc, gc, _ = chain_forward(chain, [Fraction(v) for v in cen], hessian=False)
+                norm_c = sum((v * v for v in gc), arb(0)).sqrt()
+                if bool(norm_c >= cb) or (infb is not None and bool(fc - infb <= farb)) or all(
+                        v.is_zero() for v in gc):
+                    ok = False
             out.append(Region(tuple(Fraction(v) for v in cen), halfwidth,
-                              norm.upper().str(5, radius=False),
-                              gap.lower().str(5, radius=False), ok, free))
+                              format_bound(norm, "upper", 5), gap_text, ok, free))
     return out

@@ -220,6 +220,11 @@ class Analysis:
                           f"<ul>{notes}</ul>" if notes else "")
 
 
+#: largest |bound| of a search box: the numeric search draws float64 starts in it, and
+#: hi - lo must be a finite float64 too
+MAX_BOX_BOUND = sympy.Integer(10) ** 300
+
+
 def _bound(text: str) -> sympy.Rational:
     low = text.strip().lower().lstrip("+-")
     if low in {"inf", "infinity", "oo", "nan"}:
@@ -229,6 +234,10 @@ def _bound(text: str) -> sympy.Rational:
     if not isinstance(value, sympy.Rational):
         raise SymgradError(f"box bound '{text.strip()}' is not an exact rational number",
                            hint="e.g. --box -3.5,3.5")
+    if abs(value) > MAX_BOX_BOUND:
+        raise SymgradError(f"box bound '{text.strip()}' is beyond the limit |bound| <= 1e300",
+                           hint="the numeric search starts from float64 points in the box; "
+                                "give a smaller box")
     return value
 
 

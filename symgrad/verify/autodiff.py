@@ -37,12 +37,14 @@ from typing import Any
 
 import mpmath
 
-from ..backends.flint_backend import arb_to_mpf, certified_values
+from ..backends.certified import certified_values
+from ..backends.flint_backend import arb_to_mpf
 from ..backends.mpmath_backend import ACTIVATION_TABLE
 from ..chain import Chain
 from ..errors import MissingExtraError, SymgradError
 from ..recurrence import evaluate_chain
-from .tolerance import Comparison, chain_tolerance, compare_value, format_info
+from ..verdicts import Verdict
+from .tolerance import Comparison, chain_tolerance, compare_value, format_info, row_verdict
 
 __all__ = [
     "BACKENDS",
@@ -126,6 +128,16 @@ class GradientCheck:
     def ok(self) -> bool:
         return all(c.ok for c in self.comparisons)
 
+    @property
+    def verdict(self) -> Verdict:
+        """PASS, FAIL, or NOT CHECKABLE (see :func:`symgrad.verify.tolerance.row_verdict`)."""
+        return row_verdict(self.comparisons, self.tolerance)[0]
+
+    @property
+    def reason(self) -> str:
+        """Why the row is not a pass ('' for a pass)."""
+        return row_verdict(self.comparisons, self.tolerance)[1]
+
     def counts(self) -> dict[str, int]:
         """verdict -> number of values (underflows split into predicted / premature)."""
         cnt: Counter[str] = Counter()
@@ -144,8 +156,8 @@ class GradientCheck:
 
     @property
     def informative(self) -> bool:
-        """False when the tolerance is >= 1/2: no digit of the format can be checked."""
-        return self.tolerance < 0.5
+        """False when the tolerance leaves no digit of the format to check."""
+        return self.verdict is not Verdict.NOT_CHECKABLE
 
     def summary(self) -> str:
         r, u = self.worst()
@@ -165,7 +177,8 @@ class GradientCheck:
         return {
             "backend": self.backend, "format": self.format, "depth": str(self.chain.depth),
             "chain": self.chain.describe(), "tolerance": f"{self.tolerance:.3e}",
-            "flushes_subnormals": self.flushes, "ok": self.ok,
+            "flushes_subnormals": self.flushes, "ok": self.ok, "verdict": self.verdict.word,
+            "reason": self.reason,
             "counts": {k: str(v) for k, v in self.counts().items()},
             "values": {n: c.to_json() for n, c in zip(self.names, self.comparisons)},
         }
@@ -189,11 +202,12 @@ class GradientCheck:
 
 def compare_gradient(backend: str, chain: Chain, weights: Sequence[Fraction], fmt: str, *,
                      biases: Sequence[Fraction] | None = None,
-                     x: Fraction | None = None) -> GradientCheck:
-    """Run ``backend`` in ``fmt`` and classify F and every partial against certified values."""
+                     x: Fraction | None = None, result=None) -> GradientCheck:
+    """Run ``backend`` in ``fmt`` (or take its ``result``) and classify F and every
+    partial against certified values."""
     mod = load_backend(backend)
     format_info(fmt)
-    r = mod.gradient(chain, weights, fmt, biases=biases, x=x)
+    r = result if result is not None else mod.gradient(chain, weights, fmt, biases=biases, x=x)
     cert = certified_values(chain, list(r.weights), digits=TRUTH_DIGITS,
                             biases=None if r.biases is None else list(r.biases), x=r.x)
     flushes = _flushes(backend, fmt)
@@ -296,6 +310,15 @@ class HessianCheck:
     def ok(self) -> bool:
         return all(c.ok for row in self.comparisons for c in row)
 
+    @property
+    def verdict(self) -> Verdict:
+        """PASS, FAIL, or NOT CHECKABLE (see :func:`symgrad.verify.tolerance.row_verdict`)."""
+        return row_verdict([c for row in self.comparisons for c in row], self.tolerance)[0]
+
+    @property
+    def reason(self) -> str:
+        return row_verdict([c for row in self.comparisons for c in row], self.tolerance)[1]
+
     def counts(self) -> dict[str, int]:
         cnt: Counter[str] = Counter()
         for row in self.comparisons:
@@ -318,7 +341,8 @@ class HessianCheck:
     def to_json(self) -> dict[str, object]:
         return {
             "backend": self.backend, "format": self.format, "depth": str(self.chain.depth),
-            "tolerance": f"{self.tolerance:.3e}", "ok": self.ok,
+            "tolerance": f"{self.tolerance:.3e}", "ok": self.ok, "verdict": self.verdict.word,
+            "reason": self.reason,
             "counts": {k: str(v) for k, v in self.counts().items()},
             "asymmetry": f"{self.asymmetry:.3e}",
             "reference_error": f"{self.reference_error:.3e}",

@@ -1,6 +1,7 @@
 """The whole verification battery behind ``symgrad verify``.
 
-Checks, in order (each a :class:`Check` with pass / fail / skipped and the evidence):
+Checks, in order (each a :class:`Check` with a :class:`~symgrad.verdicts.Verdict` and
+the evidence):
 
 1. *routes*: naive ``sympy.diff`` of the nested F and the layer-wise chain rule
    agree exactly (expanded difference 0) for every weight, L = 1..4;
@@ -9,22 +10,32 @@ Checks, in order (each a :class:`Check` with pass / fail / skipped and the evide
 3. *bounds*: the derived sup |sigma'| holds at seeded points (certified
    balls), and |dF/dw_1| <= prod_{i>=2} |w_i| * sup^(L-1) at seeded weights;
 4. *gradient*: every backend and format against certified values (tolerance
-   model of :mod:`symgrad.verify.tolerance`; cells whose tolerance would be
-   >= 1/2 carry no information and are listed as not compared);
-5. *hessian*: every backend and format against the certified reference Hessian
-   (ball arithmetic, :func:`symgrad.verify.autodiff.reference_hessian`);
-6. *flush-to-zero*: measured per backend and format, with the depth where it
-   departs from IEEE gradual underflow;
-7. *finite differences*: ``mpmath.diff`` of an mpmath forward pass agrees with
+   model of :mod:`symgrad.verify.tolerance`); a row whose tolerance is >= 1/2
+   (no significant digit to check) or whose values all underflowed (nothing
+   compared) is NOT CHECKABLE, with the reason;
+5. *emulation*: float16 and bfloat16 gradients against symgrad's emulation of
+   the framework's own operations in that format
+   (:mod:`symgrad.verify.emulation_check`): exact to 0 ulps from the candidates,
+   so these rows can fail where the tolerance model has nothing to check;
+6. *hessian*: every backend and format against the certified reference Hessian
+   (ball arithmetic, :func:`symgrad.verify.autodiff.reference_hessian`), with the
+   same NOT CHECKABLE rule;
+7. *flush-to-zero*: MEASURED per backend and format (a measurement, not a check),
+   with the depth where it departs from IEEE gradual underflow; FAIL only when
+   the chain contradicts the primitive measurement the other checks rely on;
+8. *finite differences*: ``mpmath.diff`` of an mpmath forward pass agrees with
    the certified gradient to 20 significant digits.
 
-A backend that is not installed gives one *skipped* check with the install
-command; :attr:`VerificationReport.exit_code` is 0 only when every check passed.
-Output is deterministic (no timings), so equal settings give identical JSON.
+A backend that is not installed gives one SKIPPED check with the install
+command.  NOT CHECKABLE and MEASURED rows are counted apart and neither pass
+nor fail the run: :attr:`VerificationReport.exit_code` is 0 only when no check
+failed, was undecided or skipped, and at least one passed
+(:func:`symgrad.verdicts.verify_exit_code`).  Output is deterministic (no
+timings), so equal settings give identical JSON.
 
 >>> rep = run_battery(backends=(), depths=(2,), hessian_depths=(), groups=("routes",))
->>> rep.checks[0].status, rep.exit_code
-('pass', 0)
+>>> rep.checks[0].status.word, rep.exit_code
+('PASS', 0)
 """
 
 from __future__ import annotations
@@ -39,12 +50,15 @@ import numpy as np
 from flint import arb, ctx, fmpq
 
 from ..activations import ACTIVATIONS, derivative_supremum
+from ..backends.certified import certified_values
 from ..backends.flint_backend import ACTIVATION_TABLE as BALL_TABLE
-from ..backends.flint_backend import arb_to_mpf, certified_values
+from ..backends.flint_backend import arb_to_mpf
 from ..chain import Chain
 from ..derive import verify_routes
 from ..induction import prove_closed_form
+from ..output import format_bound
 from ..recurrence import forward_output
+from ..verdicts import Verdict, count_verdicts, verify_exit_code, verify_summary
 from ..weights import parse_weights
 from .autodiff import (
     _MpOps,
@@ -53,14 +67,18 @@ from .autodiff import (
     compare_hessian,
     flush_to_zero_report,
     install_command,
+    load_backend,
 )
 from .balls import ball_value
+from .emulation import EMULATED_FORMATS
+from .emulation_check import compare_emulation
 from .tolerance import FORMATS
 
 __all__ = ["GROUPS", "Check", "VerificationReport", "format_check", "run_battery"]
 
-PASS, FAIL, SKIPPED = "pass", "fail", "skipped"
-GROUPS = ("routes", "induction", "bounds", "gradient", "hessian", "flush-to-zero",
+PASS, FAIL, UNDECIDED, SKIPPED = Verdict.PASS, Verdict.FAIL, Verdict.UNDECIDED, Verdict.SKIPPED
+NOT_CHECKABLE, MEASURED = Verdict.NOT_CHECKABLE, Verdict.MEASURED
+GROUPS = ("routes", "induction", "bounds", "gradient", "emulation", "hessian", "flush-to-zero",
           "finite differences")
 FD_DIGITS = 20
 
@@ -71,12 +89,15 @@ class Check:
 
     group: str
     name: str
-    status: str
+    status: Verdict
     evidence: str
     data: dict = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "status", Verdict(self.status))
+
     def to_json(self) -> dict[str, object]:
-        return {"group": self.group, "name": self.name, "status": self.status,
+        return {"group": self.group, "name": self.name, "status": self.status.word,
                 "evidence": self.evidence, "data": self.data}
 
 
@@ -90,22 +111,19 @@ class VerificationReport:
 
     @property
     def passed(self) -> bool:
-        return all(c.status == PASS for c in self.checks)
+        """True when the run exits 0 (NOT CHECKABLE and MEASURED rows are counted apart)."""
+        return self.exit_code == 0
 
     @property
     def exit_code(self) -> int:
-        return 0 if self.passed else 1
+        return verify_exit_code(c.status for c in self.checks)
 
     def counts(self) -> dict[str, int]:
-        out = {PASS: 0, FAIL: 0, SKIPPED: 0}
-        for c in self.checks:
-            out[c.status] += 1
-        return out
+        """verdict word -> number of checks (every check verdict, zeros included)."""
+        return {v.word: n for v, n in count_verdicts(c.status for c in self.checks).items()}
 
     def summary(self) -> str:
-        n = self.counts()
-        verdict = "ALL CHECKS PASSED" if self.passed else "NOT ALL CHECKS PASSED"
-        return f"{verdict}: {n[PASS]} passed, {n[FAIL]} failed, {n[SKIPPED]} skipped"
+        return verify_summary(c.status for c in self.checks)
 
     def to_json(self) -> dict[str, object]:
         return {"settings": self.settings, "notes": self.notes,
@@ -120,7 +138,7 @@ class VerificationReport:
 
     def _repr_html_(self) -> str:
         rows = "".join(
-            f"<tr><td>{html.escape(c.status.upper())}</td><td>{html.escape(c.group)}</td>"
+            f"<tr><td>{html.escape(c.status.word)}</td><td>{html.escape(c.group)}</td>"
             f"<td>{html.escape(c.name)}</td><td>{html.escape(c.evidence)}</td></tr>"
             for c in self.checks)
         notes = "".join(f"<li>{html.escape(n)}</li>" for n in self.notes)
@@ -130,8 +148,8 @@ class VerificationReport:
 
 
 def format_check(c: Check) -> str:
-    """One text line: ``PASS  group: name - evidence``."""
-    return f"{c.status.upper():<7} {c.group}: {c.name} - {c.evidence}"
+    """One text line: ``PASS          group: name - evidence``."""
+    return f"{c.status.word:<13} {c.group}: {c.name} - {c.evidence}"
 
 
 def _weights(depth: int, seed: int) -> tuple[Fraction, ...]:
@@ -170,13 +188,17 @@ def _bounds(activations, depths, seed):
         _, dsig = BALL_TABLE[act]
         with ctx.workprec(128):
             sup_ball = ball_value(sup, 128)  # certified enclosure of the derived supremum
-            bad = [t for t in points
-                   if not (0 <= dsig(arb(fmpq(t.numerator, t.denominator))) <= sup_ball)]
-        yield Check("bounds", f"0 <= {act}'(t) <= sup = {sup}", PASS if not bad else FAIL,
+            balls = [(t, dsig(arb(fmpq(t.numerator, t.denominator)))) for t in points]
+            # Arb comparisons are true only when certain: a ball touching a bound is undecided
+            bad = [t for t, d in balls if d < 0 or d > sup_ball]
+            open_ = [t for t, d in balls if not (0 <= d <= sup_ball) and t not in bad]
+        verdict = FAIL if bad else (UNDECIDED if open_ else PASS)
+        yield Check("bounds", f"0 <= {act}'(t) <= sup = {sup}", verdict,
                     f"sup derived by SymPy = {sup}; certified at {len(points)} seeded points "
-                    f"t in [-20, 20]" + (f"; violated at {bad[:3]}" if bad else ""),
+                    f"t in [-20, 20]" + (f"; violated at {bad[:3]}" if bad else "")
+                    + (f"; undecided (ball touches the bound) at {open_[:3]}" if open_ else ""),
                     {"sup": str(sup), "points": str(len(points))})
-        rows, ok = [], True
+        rows, ok, refuted = [], True, False
         for L in depths:
             w = _weights(L, seed)
             g = certified_values(Chain(L, activation=act), list(w), digits=5).grad_w[0]
@@ -185,40 +207,50 @@ def _bounds(activations, depths, seed):
                 for v in w[1:]:
                     bound *= abs(arb(fmpq(v.numerator, v.denominator)))
                 holds = bool(abs(g.arb) <= bound)  # certified: true only if it surely holds
-                shown = bound.mid().str(4, radius=False)
+                refuted |= bool(abs(g.arb) > bound)  # surely broken (else: undecided)
+                shown = format_bound(bound, "upper", 4)  # rounded up: still a bound
             ok &= holds
             rows.append(f"L={L}: |dF/dw1| = {g.mid.lstrip('-')} <= {shown}")
         yield Check("bounds", f"{act}: |dF/dw1| <= prod|w_i| * sup^(L-1)",
-                    PASS if ok else FAIL, "; ".join(rows), {"rows": rows})
+                    PASS if ok else (FAIL if refuted else UNDECIDED), "; ".join(rows),
+                    {"rows": rows})
 
 
-def _gradient(backends, formats, activations, depths, seed, notes):
+def _with_reason(verdict: Verdict, reason: str, evidence: str) -> str:
+    return evidence if verdict is PASS or not reason else f"{reason}; {evidence}"
+
+
+def _gradient(backends, formats, activations, depths, seed):
     for be in backends:
         for fmt in formats:
             for act in activations:
                 for L in depths:
                     g = compare_gradient(be, Chain(L, activation=act), _weights(L, seed), fmt)
-                    if not g.informative:
-                        notes.append(f"{be} {fmt} {act} L={L} not compared: tolerance "
-                                     f"{g.tolerance:.2f} >= 1/2 leaves no digit to check")
-                        continue
                     ev = g.summary() + ("" if g.ok else "; " + "; ".join(g.failures()[:3]))
-                    yield Check("gradient", f"{be} {fmt} {act} L={L}",
-                                PASS if g.ok else FAIL, ev, g.to_json())
+                    yield Check("gradient", f"{be} {fmt} {act} L={L}", g.verdict,
+                                _with_reason(g.verdict, g.reason, ev), g.to_json())
 
 
-def _hessian(backends, formats, activations, depths, seed, notes):
+def _emulation(backends, formats, activations, depths, seed):
+    for be in backends:
+        for fmt in (f for f in formats if f in EMULATED_FORMATS):
+            for act in activations:
+                for L in depths:
+                    chain, w = Chain(L, activation=act), _weights(L, seed)
+                    r = load_backend(be).gradient(chain, w, fmt)
+                    e = compare_emulation(be, chain, w, fmt, result=r)
+                    yield Check("emulation", f"{be} {fmt} {act} L={L}", e.verdict, e.summary(),
+                                e.to_json())
+
+
+def _hessian(backends, formats, activations, depths, seed):
     for be in backends:
         for fmt in formats:
             for act in activations:
                 for L in depths:
                     h = compare_hessian(be, Chain(L, activation=act), _weights(L, seed), fmt)
-                    if h.tolerance >= 0.5:
-                        notes.append(f"{be} {fmt} {act} Hessian L={L} not compared: "
-                                     f"tolerance {h.tolerance:.2f} >= 1/2")
-                        continue
-                    yield Check("hessian", f"{be} {fmt} {act} L={L}", PASS if h.ok else FAIL,
-                                h.summary(), h.to_json())
+                    yield Check("hessian", f"{be} {fmt} {act} L={L}", h.verdict,
+                                _with_reason(h.verdict, h.reason, h.summary()), h.to_json())
 
 
 def _ftz(backends, formats):
@@ -231,7 +263,10 @@ def _ftz(backends, formats):
                   f"sigmoid chain, weights 1: true dF/dw1 = {r['true_grad_w1']} is subnormal "
                   f"first at L={r['first_subnormal_depth']}, {be} gives "
                   f"{r['computed_grad_w1']}: {where}")
-            yield Check("flush-to-zero", f"{be} {fmt}", PASS if r["consistent"] else FAIL, ev,
+            # a measurement, not a check; it fails only when the chain contradicts the
+            # primitive measurement that the gradient checks use to classify zeros
+            yield Check("flush-to-zero", f"{be} {fmt}", MEASURED if r["consistent"] else FAIL,
+                        ev if r["consistent"] else f"inconsistent with the primitive: {ev}",
                         {k: str(v) for k, v in r.items()})
 
 
@@ -286,8 +321,9 @@ def run_battery(*, backends: Sequence[str] = ("jax", "torch"),
         "routes": lambda: _routes(activations),
         "induction": lambda: _induction(activations),
         "bounds": lambda: _bounds(activations, depths, seed),
-        "gradient": lambda: _gradient(present, formats, activations, depths, seed, notes),
-        "hessian": lambda: _hessian(present, formats, activations, hessian_depths, seed, notes),
+        "gradient": lambda: _gradient(present, formats, activations, depths, seed),
+        "emulation": lambda: _emulation(present, formats, activations, depths, seed),
+        "hessian": lambda: _hessian(present, formats, activations, hessian_depths, seed),
         "flush-to-zero": lambda: _ftz(present, formats),
         "finite differences": lambda: _finite_differences(activations, fd_depths, seed),
     }

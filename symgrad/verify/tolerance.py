@@ -54,6 +54,14 @@ An underflow of a normal truth beyond that margin is premature: a failure.
 ``flushed`` marks a 0 where IEEE gradual underflow would give a nonzero
 subnormal and the backend was measured to flush subnormals to zero.
 
+A row is a check only when it can fail on a wrong digit (:func:`row_verdict`):
+a relative tolerance >= :data:`MAX_CHECKABLE_TOLERANCE` = 1/2 admits half and one
+and a half times the true value, so not even the leading binary digit is
+checked, and a row in which no value was compared (every one underflowed) checks
+nothing; both are ``NOT CHECKABLE`` with the reason, never ``PASS``.  A value
+that breaks even such a tolerance (or is NaN, or underflows prematurely) is
+still a ``FAIL``: the bound is valid, only too weak to make a pass mean anything.
+
 >>> t = tolerance("float64", 10)
 >>> t == 4 * 11 * 2.0**-52
 True
@@ -73,6 +81,7 @@ import mpmath
 import numpy as np
 
 from ..errors import SymgradError
+from ..verdicts import Verdict
 
 __all__ = [
     "AGREE",
@@ -80,6 +89,7 @@ __all__ = [
     "DISAGREE",
     "FLUSHED",
     "FORMATS",
+    "MAX_CHECKABLE_TOLERANCE",
     "NONFINITE",
     "UNDERFLOW",
     "Comparison",
@@ -89,6 +99,7 @@ __all__ = [
     "format_info",
     "layer_amplification",
     "parse_formats",
+    "row_verdict",
     "tolerance",
 ]
 
@@ -98,6 +109,8 @@ C_GRADIENT = 4
 
 AGREE, DISAGREE, UNDERFLOW, FLUSHED, NONFINITE = (
     "agree", "disagree", "underflow", "flushed", "nonfinite")
+#: a relative tolerance from here on leaves no significant digit to check
+MAX_CHECKABLE_TOLERANCE = 0.5
 
 
 @dataclass(frozen=True)
@@ -216,6 +229,11 @@ class Comparison:
             return self.predicted
         return False
 
+    @property
+    def compared(self) -> bool:
+        """True when the value was compared with the truth (not underflowed, finite)."""
+        return self.verdict in (AGREE, DISAGREE)
+
     def to_json(self) -> dict[str, object]:
         def s(v):
             return None if v is None else f"{v:.3e}"
@@ -264,3 +282,26 @@ def compare_value(computed: float, true, fmt: str, tol: float, *, scale=None,
         verdict = AGREE if rel <= tol else DISAGREE
         return Comparison(c, text, verdict, float(rel), None if ulps is None else float(ulps),
                           float(rel / tol), False)
+
+
+def row_verdict(comparisons, tol: float) -> tuple[Verdict, str]:
+    """The verdict of a row of comparisons made with relative tolerance ``tol``, and
+    the reason when it is not a pass (see the module docstring).
+
+    >>> row_verdict([compare_value(1.0, 1, "float64", 0.6)], 0.6)[0].word
+    'NOT CHECKABLE'
+    >>> row_verdict([compare_value(0.0, 1e-40, "float32", 1e-6)], 1e-6)  # predicted underflow
+    (<Verdict.NOT_CHECKABLE: 'NOT CHECKABLE'>, 'nothing compared: all 1 values underflowed')
+    """
+    comps = list(comparisons)
+    bad = sum(not c.ok for c in comps)
+    if bad:
+        return Verdict.FAIL, f"{bad} of {len(comps)} values outside the tolerance model"
+    if tol >= MAX_CHECKABLE_TOLERANCE:
+        return Verdict.NOT_CHECKABLE, (
+            f"tolerance {tol:.2g} >= {MAX_CHECKABLE_TOLERANCE} leaves no significant digit "
+            "to check at this depth/format")
+    if not any(c.compared for c in comps):
+        return Verdict.NOT_CHECKABLE, (
+            f"nothing compared: all {len(comps)} values underflowed")
+    return Verdict.PASS, ""
