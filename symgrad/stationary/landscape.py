@@ -46,7 +46,7 @@ exactly for rational z_j (Lindemann: tanh of a nonzero rational is irrational).
 >>> from symgrad.chain import Chain
 >>> r = chain_hessian(Chain(2), [Fraction(0), Fraction(0)], digits=10)
 >>> r.hessian_text, r.verdict.cls
-([['0', '0.2500000000'], ['0.2500000000', '0']], 'saddle')
+([['0', '2.500000000e-1'], ['2.500000000e-1', '0']], 'saddle')
 """
 
 from __future__ import annotations

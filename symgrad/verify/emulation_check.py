@@ -22,9 +22,10 @@ chain runs it (0-d tensors for torch, a ``lax.scan`` body for jax), on
   (float32 inside with one rounding, or a rounding after every operation);
   the orders consistent with every probe are the ones the emulation allows.
 
->>> m = measure_model("torch", "bfloat16")            # doctest: +SKIP
->>> m.variants["sigmoid_backward"], m.unusable          # doctest: +SKIP
-(('once',), {})
+Example (needs PyTorch; run by ``tests/test_verdicts.py``)::
+
+    m = measure_model("torch", "bfloat16")
+    m.variants["sigmoid_backward"], m.unusable   # (('once',), {})
 """
 
 from __future__ import annotations
