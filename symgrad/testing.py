@@ -31,10 +31,20 @@ from .backends.flint_backend import arb_to_mpf
 from .chain import Chain
 from .errors import SymgradError
 from .output import dumps_json, write_atomic
-from .verify.tolerance import chain_tolerance, compare_value, format_info
+from .verify.tolerance import (
+    MAX_CHECKABLE_TOLERANCE,
+    chain_tolerance,
+    compare_value,
+    format_info,
+)
 from .weights import parse_number, parse_weights
 
-__all__ = ["assert_chain_gradient_close", "export_reference_vectors", "reference_vectors"]
+__all__ = [
+    "NotCheckableError",
+    "assert_chain_gradient_close",
+    "export_reference_vectors",
+    "reference_vectors",
+]
 
 VECTOR_DIGITS = 18
 
@@ -58,6 +68,10 @@ def _exact(values, fmt: str | None = None) -> list[Fraction]:
     return out
 
 
+class NotCheckableError(SymgradError):
+    """The comparison cannot fail (its tolerance leaves no digit): it is not a pass."""
+
+
 def assert_chain_gradient_close(framework_grad: Sequence[float], depth: int,
                                 weights: Sequence[float | str | Fraction],
                                 activation: str = "sigmoid", dtype: str = "float64", *,
@@ -67,8 +81,10 @@ def assert_chain_gradient_close(framework_grad: Sequence[float], depth: int,
     ``dtype`` names the format (float64, float32, float16, bfloat16); ``weights``
     are rounded to it before the truth is computed.  Underflowed entries fail
     unless ``allow_underflow`` is set *and* the true value lies below the
-    format's normal range.  ``framework_grad`` may be any sequence of numbers
-    (a numpy array, a list of tensor items).
+    format's normal range.  When nothing disagrees but the tolerance model leaves no
+    significant digit to check (relative tolerance >= 1/2), it raises
+    :class:`NotCheckableError` instead of passing.  ``framework_grad`` may be any
+    sequence of numbers (a numpy array, a list of tensor items).
     """
     chain = Chain(depth, activation=activation)
     format_info(dtype)
@@ -90,6 +106,11 @@ def assert_chain_gradient_close(framework_grad: Sequence[float], depth: int,
     if bad:
         raise AssertionError(f"{len(bad)} of {depth} partials of the {activation} chain "
                              f"({dtype}) disagree with symgrad:\n  " + "\n  ".join(bad))
+    if tol >= MAX_CHECKABLE_TOLERANCE:  # nothing failed, but nothing could have: no pass
+        raise NotCheckableError(
+            f"not checkable: the {dtype} tolerance at depth {depth} is {tol:.2g} (relative), "
+            f"at least {MAX_CHECKABLE_TOLERANCE}, so no significant digit is checked",
+            hint="compare in a wider format or at a smaller depth")
 
 
 def _spec(spec: Mapping) -> tuple[Chain, list[Fraction], int, str]:

@@ -12,6 +12,7 @@ import pytest
 
 from symgrad.errors import SymgradError
 from symgrad.testing import (
+    NotCheckableError,
     assert_chain_gradient_close,
     export_reference_vectors,
     reference_vectors,
@@ -55,7 +56,26 @@ def test_underflow_is_not_agreement():
     assert got[0] == 0.0  # float16 cannot hold 1e-26
     with pytest.raises(AssertionError, match="underflow"):
         assert_chain_gradient_close(got, L, [1.0] * L, dtype="float16")
-    assert_chain_gradient_close(got, L, [1.0] * L, dtype="float16", allow_underflow=True)
+    # underflow allowed, nothing disagrees -- but float16's tolerance at depth 40 is above
+    # 1/2 (the linear model alone gives 4 * 41 * 2^-11 = 0.08; the sigma' cancellation terms
+    # push it past 1/2), so no digit is checked: not a pass
+    with pytest.raises(NotCheckableError, match="not checkable"):
+        assert_chain_gradient_close(got, L, [1.0] * L, dtype="float16", allow_underflow=True)
+
+
+def test_shallow_float16_check_can_fail():
+    # depth 4, float16: the tolerance leaves digits, and the exact gradient rounded to
+    # float16 passes; a value off by a factor of 3 fails
+    ws = [0.5, -1.0, 2.0, 1.5]
+    with mpmath.workdps(40):
+        o = [mpmath.mpf(ws[0])]
+        for w in ws[1:]:
+            o.append(1 / (1 + mpmath.exp(-w * o[-1])))
+        ds = [w * oo * (1 - oo) for w, oo in zip(ws[1:], o[1:])]
+        g1 = float(mpmath.fprod(ds))
+    got = [float(np.float16(g1))] + [0.0] * 3
+    with pytest.raises(AssertionError):
+        assert_chain_gradient_close([3 * got[0], *got[1:]], 4, ws, dtype="float16")
 
 
 @pytest.mark.parametrize("fmt", ["float64", "float32", "bfloat16"])
