@@ -35,106 +35,34 @@ Decision, in this order (the first conclusive step wins):
 from __future__ import annotations
 
 import itertools
-import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 
 import numpy as np
 import sympy
 
-from .activations import sigmoid, softplus
+from .claims_common import (
+    PRECISIONS,
+    constant_sign,
+    exact_zero,
+    format_number,
+    safe_str,
+    shrunk,
+    to_exp,
+)
 from .errors import SymgradError
 from .parsing import parse_assignments, parse_relation
 from .stationary.budget import run_with_budget
 from .stationary.polysign import lower_bound
-from .verify.balls import ball_value
 
 __all__ = ["CLAIM_BUDGET", "PRECISIONS", "ClaimResult", "check_claim", "decide", "format_number"]
 
 TRUE, FALSE, UNDECIDED = "TRUE", "FALSE", "UNDECIDED"
-PRECISIONS = (64, 256, 1024, 4096, 16384)
 #: seconds a universal claim may take; then it is UNDECIDED, saying so
 CLAIM_BUDGET = 60.0
 _SAMPLES = (0, 1, -1, Fraction(1, 2), Fraction(-1, 2), 2, -2, 3, -3, Fraction(1, 10),
             Fraction(-1, 10), 10, -10, 100, -100, 10**4, -(10**4), 10**8, -(10**8))
 _MAX_POINTS = 400
-
-
-def _digits(n: int) -> int:
-    n = abs(n)
-    d = max(1, int(math.log10(n)) + 1) if n else 1
-    while d > 1 and n < 10 ** (d - 1):
-        d -= 1
-    while n >= 10**d:
-        d += 1
-    return d
-
-
-def _power_of_ten(q: sympy.Rational) -> int | None:
-    n, m = abs(int(q.p)), int(q.q)
-    if m == 1 and n > 0:
-        d = _digits(n) - 1
-        return d if n == 10**d else None
-    if n == 1:
-        d = _digits(m) - 1
-        return -d if m == 10**d else None
-    return None
-
-
-def format_number(q: sympy.Expr, digits: int = 12) -> str:
-    """An exact number as text; long ones in scientific notation (exact powers of ten exactly).
-
-    >>> format_number(sympy.Rational(1, 3))
-    '1/3'
-    >>> format_number(sympy.Integer(10) ** 5000)
-    '1e+5000'
-    >>> format_number(sympy.Integer(2) ** 200)
-    '1.60693804426e+60 (rounded; exactly an integer of 61 digits)'
-    """
-    if not isinstance(q, sympy.Rational):
-        return _safe_str(q)
-    if max(_digits(int(q.p)), _digits(int(q.q))) <= 30:
-        return str(q)
-    k = _power_of_ten(q)
-    if k is not None:
-        return f"{'-' if q < 0 else ''}1e{k:+d}"
-    approx = _sci(ball_value(q, 128).mid().str(digits, radius=False))
-    what = f"an integer of {_digits(int(q.p))} digits" if q.q == 1 else "a rational"
-    return f"{approx} (rounded; exactly {what})"
-
-
-def _sci(text: str) -> str:
-    mant, _, exp = text.partition("e")
-    return f"{mant}e{int(exp):+d}" if exp else mant
-
-
-def _shrunk(expr: sympy.Basic) -> sympy.Basic:
-    """``expr`` with numbers of more than 30 digits replaced by named placeholders
-    (their text would exceed Python's int-to-str limit, and nobody reads it)."""
-    big = [a for a in expr.atoms(sympy.Rational) if max(_digits(int(a.p)), _digits(int(a.q))) > 30]
-    if not big:
-        return expr
-    return expr.xreplace({a: sympy.Symbol(format_number(a, 6).split(" ")[0]) for a in big})
-
-
-def _safe_str(expr: sympy.Basic) -> str:
-    return str(_shrunk(expr))
-
-
-def _ball_text(b) -> str:
-    if not b.is_finite():
-        return "undefined (not finite)"
-    from flint import arb, ctx
-
-    from .output import format_bound
-
-    mid = _sci(b.mid().str(15, radius=False))
-    # the printed radius covers the ball and the rounding of its printed midpoint: an
-    # enclosure of |mid - printed| + rad, its upper end rounded up (balls, not Fractions:
-    # the exponent may be astronomically large)
-    with ctx.workprec(128):
-        err = abs(arb(mid) - b.mid()) + b.rad()
-    return mid + " ± " + format_bound(err, "upper", 2)
 
 
 @dataclass
@@ -180,54 +108,6 @@ def _holds(rel_type, sign: int) -> bool:
             sympy.Le: sign <= 0, sympy.Gt: sign > 0, sympy.Ge: sign >= 0}[rel_type]
 
 
-def _to_exp(expr: sympy.Expr) -> sympy.Expr:
-    """sigmoid, softplus and tanh written with exp (and nothing else rewritten:
-    ``rewrite(exp)`` would also turn x**3 into exp(3 log x), valid only for x > 0)."""
-    return expr.replace(sigmoid, lambda a: 1 / (1 + sympy.exp(-a))).replace(
-        softplus, lambda a: sympy.log(1 + sympy.exp(a))).replace(
-        sympy.tanh, lambda a: (sympy.exp(2 * a) - 1) / (sympy.exp(2 * a) + 1))
-
-
-def _exact_zero(diff: sympy.Expr) -> bool:
-    if sympy.expand(diff) == 0:
-        return True
-    try:
-        return sympy.simplify(_to_exp(diff)) == 0
-    except Exception:  # SymPy failing to simplify proves nothing: not shown to be 0
-        return False
-
-
-def _constant_sign(diff: sympy.Expr, *, precisions=PRECISIONS,
-                   simplify: bool = True) -> tuple[int | None, str, str]:
-    """(sign or None, method, evidence) of a constant expression.
-
-    Exact rational first; then certified balls at rising precision, with an
-    exact-zero test by ``simplify`` once the first ball cannot decide the sign.
-    """
-    d = sympy.nsimplify(diff) if diff.is_Float else diff
-    if isinstance(d, sympy.Rational):
-        num = format_number(d)
-        return int(sympy.sign(d)), "exact", f"lhs - rhs = {num}" + (
-            "" if "rounded" in num else " exactly")
-    last = None
-    for n, prec in enumerate(precisions):
-        try:
-            b = ball_value(d, prec)
-        except (ValueError, ZeroDivisionError):
-            return None, "certified ball", "the difference could not be evaluated"
-        last = (prec, b)
-        if not b.is_finite():
-            return None, "certified ball", "the difference is undefined (not a finite real)"
-        if b > 0 or b < 0:
-            return (1 if b > 0 else -1), "certified ball", (
-                f"lhs - rhs in [{_ball_text(b)}] at {prec} bits (certified enclosure)")
-        if n == 0 and simplify and _exact_zero(d):
-            return 0, "exact", "lhs - rhs simplifies to 0 exactly"
-    prec, b = last
-    return None, "certified ball", (
-        f"lhs - rhs in [{_ball_text(b)}] at {prec} bits still contains 0")
-
-
 def _points(symbols, seed: int = 0):
     rng = np.random.default_rng(seed)
     extra = [Fraction(float(v)).limit_denominator(1000) for v in rng.uniform(-20, 20, 24)]
@@ -245,7 +125,7 @@ def _counterexample(rel, diff, symbols):
         sub = {s: sympy.Rational(v.numerator, v.denominator) for s, v in zip(symbols, point)}
         try:
             val = diff.xreplace(sub)
-            sign, _, ev = _constant_sign(val, precisions=PRECISIONS[:2], simplify=False)
+            sign, _, ev = constant_sign(val, precisions=PRECISIONS[:2], simplify=False)
         except SymgradError:
             continue
         if sign is not None and not _holds(type(rel), sign):
@@ -256,7 +136,7 @@ def _counterexample(rel, diff, symbols):
 
 def _sign_by_assumptions(expr: sympy.Expr) -> tuple[bool, bool]:
     """(nonnegative proved, positive proved) from SymPy's assumptions on a few forms."""
-    forms = [expr, _to_exp(expr)]
+    forms = [expr, to_exp(expr)]
     try:
         forms.append(sympy.factor(sympy.simplify(forms[1])))
     except (TypeError, ValueError, NotImplementedError, RecursionError):
@@ -295,7 +175,7 @@ def _identity_by_extrema(diff, t) -> tuple[tuple | None, str]:
 
 
 def _universal(rel, diff, symbols) -> tuple[str, str, str, dict | None]:
-    if _exact_zero(diff):
+    if exact_zero(diff):
         sign_ok = _holds(type(rel), 0)
         ce = None if sign_ok else {str(s): "0" for s in symbols}
         return (TRUE if sign_ok else FALSE), "symbolic", (
@@ -340,7 +220,7 @@ def _universal(rel, diff, symbols) -> tuple[str, str, str, dict | None]:
                 how = ("exact minimum of a quadratic (PSD by exact inertia)"
                        if attained else "factorisation into factors of fixed sign")
                 return TRUE, "polynomial bound", (
-                    f"{side} >= {_safe_str(m)} for all real {', '.join(map(str, symbols))} "
+                    f"{side} >= {safe_str(m)} for all real {', '.join(map(str, symbols))} "
                     f"({how})"), None
     if rt is sympy.Ne:
         try:
@@ -350,9 +230,9 @@ def _universal(rel, diff, symbols) -> tuple[str, str, str, dict | None]:
         if roots is sympy.S.EmptySet:
             return TRUE, "symbolic", "solveset: lhs - rhs has no real zero", None
         root = _a_root(roots) if roots is not None else None
-        if root is not None and _exact_zero(diff.xreplace({symbols[0]: root})):
+        if root is not None and exact_zero(diff.xreplace({symbols[0]: root})):
             return FALSE, "symbolic", f"lhs - rhs = 0 exactly at {symbols[0]} = " \
-                f"{_safe_str(root)} (a zero from solveset)", {str(symbols[0]): _safe_str(root)}
+                f"{safe_str(root)} (a zero from solveset)", {str(symbols[0]): safe_str(root)}
         if len(symbols) == 1:  # lhs - rhs > 0 everywhere, or < 0 everywhere
             from .claims_extrema import decide_extrema
 
@@ -370,14 +250,14 @@ def decide(rel: sympy.Rel, assignments: dict | None = None, *, label: str | None
            ) -> ClaimResult:
     """Decide the relation ``rel`` (optionally at exact values ``assignments``)."""
     assignments = dict(assignments or {})
-    text = label or _safe_str(rel)
+    text = label or safe_str(rel)
     at = {str(k): format_number(v) for k, v in assignments.items()}
-    rel_text, rel_latex = _safe_str(rel), sympy.latex(_shrunk(rel))
+    rel_text, rel_latex = safe_str(rel), sympy.latex(shrunk(rel))
     lhs, rhs = rel.lhs.xreplace(assignments), rel.rhs.xreplace(assignments)
     diff = lhs - rhs
     symbols = sorted(diff.free_symbols, key=str)
     if not symbols:
-        sign, method, ev = _constant_sign(diff)
+        sign, method, ev = constant_sign(diff)
         if sign is None:
             return ClaimResult(text, UNDECIDED, method, ev, at, None, rel_text, rel_latex)
         return ClaimResult(text, TRUE if _holds(type(rel), sign) else FALSE, method, ev, at,

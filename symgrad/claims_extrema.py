@@ -46,6 +46,7 @@ import sympy
 from flint import arb, ctx, fmpq
 
 from .activations import sigmoid, softplus
+from .claims_common import ball_text, constant_sign, exact_zero, format_number, safe_str, to_exp
 from .claims_pieces import (
     BallFn,
     NotApplicable,
@@ -93,34 +94,25 @@ def _fq(q: Fraction) -> sympy.Rational:
     return sympy.Rational(q.numerator, q.denominator)
 
 
-def _ball_text(b: arb) -> str:
-    from .claims import _ball_text as text
-
-    return text(b)
-
-
 def _point_text(c: sympy.Expr) -> str:
-    from .claims import _safe_str, format_number
-
     if isinstance(c, sympy.Rational):
         return format_number(c)
     approx = point_ball(c, 64).mid().str(15, radius=False)
-    text = _safe_str(c)
+    text = safe_str(c)
     return f"{text} (≈ {approx})" if len(text) <= 40 and not c.has(sympy.CRootOf) else (
         f"≈ {approx} (an exact root)")
 
 
 def _provably(e: sympy.Expr, positive: bool) -> bool:
     """SymPy's assumptions prove e > 0 (or >= 0) for its (positive) symbol."""
-    from .claims import _to_exp
 
     def ok(f):
         return f.is_positive is True or (not positive and f.is_nonnegative is True)
 
-    forms = dict.fromkeys([e, sympy.expand(e), _to_exp(e)])
+    forms = dict.fromkeys([e, sympy.expand(e), to_exp(e)])
     if any(ok(f) for f in forms):
         return True
-    return sympy.count_ops(e) <= 60 and ok(sympy_call(sympy.together, _to_exp(e)))
+    return sympy.count_ops(e) <= 60 and ok(sympy_call(sympy.together, to_exp(e)))
 
 
 _BOUNDED = {sympy.sin: (-1, 1), sympy.cos: (-1, 1), sympy.tanh: (-1, 1), sigmoid: (0, 1),
@@ -159,7 +151,6 @@ class _Claim:
     # -- values at exact points ---------------------------------------------------------
     def _exact_sign(self, c: sympy.Expr) -> int | None:
         """The sign of ``h(c)`` by exact arithmetic if SymPy can tell (0 included)."""
-        from .claims import _exact_zero
 
         v = self.h.xreplace({self.t: c})
         if isinstance(v, sympy.Rational):
@@ -169,7 +160,7 @@ class _Claim:
                 hp = sympy.PurePoly(self.h, self.t)
                 return 0 if hp.rem(c.poly).is_zero else None
             return None
-        return 0 if _exact_zero(v) else None
+        return 0 if exact_zero(v) else None
 
     def point_sign(self, c: sympy.Expr) -> tuple[int | None, str]:
         """Sign of ``h(c)`` and its evidence: balls, exact when it may be 0."""
@@ -178,7 +169,6 @@ class _Claim:
         out: tuple[int | None, str] = (None, "undecided")
         v = self.h.xreplace({self.t: c})
         if isinstance(v, sympy.Rational):  # exact, e.g. at a rational point of a polynomial
-            from .claims import format_number
 
             out = (int(sympy.sign(v)), f"{self.side} = {format_number(v)} exactly")
             self._note_low(point_ball(v, 64), c, out[1])
@@ -189,7 +179,7 @@ class _Claim:
             if not v.is_finite():
                 raise NotApplicable(f"lhs - rhs is not finite at {c}")
             if v > 0 or v < 0:
-                out = (1 if v > 0 else -1, f"{self.side} in [{_ball_text(v)}] (certified, "
+                out = (1 if v > 0 else -1, f"{self.side} in [{ball_text(v)}] (certified, "
                        f"{prec} bits)")
                 self._note_low(v, c, out[1])
                 break
@@ -201,7 +191,7 @@ class _Claim:
                     if s == 0:
                         self._note_low(arb(0), c, out[1])
                     break
-            out = (None, f"{self.side} in [{_ball_text(v)}] contains 0")
+            out = (None, f"{self.side} in [{ball_text(v)}] contains 0")
         self.signs[c] = out
         return out
 
@@ -225,9 +215,8 @@ class _Claim:
             raise _Violation(c, text)
 
     def const_sign(self, v: sympy.Expr) -> int | None:
-        from .claims import _constant_sign
 
-        return _constant_sign(v, precisions=POINT_PRECISIONS)[0]
+        return constant_sign(v, precisions=POINT_PRECISIONS)[0]
 
     # -- step 2: exact critical points --------------------------------------------------
     def exact_piece(self, piece: Piece) -> None:
@@ -245,9 +234,8 @@ class _Claim:
             self.limit_ok(b, end, witness_from=piece)
 
     def limit_ok(self, b: sympy.Expr, end: sympy.Expr, witness_from: Piece) -> None:
-        from .claims import _to_exp
 
-        lim = sympy_call(sympy.limit, _to_exp(b) if b.has(sigmoid, softplus) else b, self.t, end)
+        lim = sympy_call(sympy.limit, to_exp(b) if b.has(sigmoid, softplus) else b, self.t, end)
         self.limits.append((end, lim))
         if lim is sympy.oo:
             return
@@ -459,14 +447,13 @@ class _Bisection:
         return list(dict.fromkeys(out))
 
     def is_critical(self, q: sympy.Expr) -> bool:
-        from .claims import _exact_zero
 
         if q not in self.critical:
             v = self.fn(1)(point_ball(q, 128), 128)
             exact = False
             if v.contains(0):
                 e = self.derivs[1].xreplace({self.t: q})
-                exact = e == 0 if isinstance(e, sympy.Rational) else _exact_zero(e)
+                exact = e == 0 if isinstance(e, sympy.Rational) else exact_zero(e)
             self.critical[q] = exact
         return self.critical[q]
 
@@ -486,13 +473,12 @@ class _Bisection:
 
     def first_nonzero(self, q, J: arb, prec: int) -> int | None:
         """Sign of the first derivative of order >= 2 that is not 0 at q, if fixed on J."""
-        from .claims import _exact_zero
 
         for k in range(2, MAX_LADDER + 1):
             at_q = self.fn(k)(point_ball(q, 128), 128)
             if at_q.contains(0):
                 e = self.derivs[k].xreplace({self.t: q})
-                if not (e == 0 if isinstance(e, sympy.Rational) else _exact_zero(e)):
+                if not (e == 0 if isinstance(e, sympy.Rational) else exact_zero(e)):
                     return None
                 continue
             over = self.fn(k)(J, prec)
@@ -503,21 +489,20 @@ class _Bisection:
 
 def _witness(claim: _Claim, v: _Violation) -> tuple[dict[str, str] | None, str]:
     """A short witness point: the exact point if short, else a certified nearby rational."""
-    from .claims import _safe_str
 
     t = claim.t
     if v.point is None:
         return None, v.text
     c, text = v.point, v.text
-    if isinstance(c, sympy.Rational) or (len(_safe_str(c)) <= 30 and not c.has(sympy.CRootOf)):
-        return {str(t): _safe_str(c)}, f"at {t} = {_point_text(c)}: {text}"
+    if isinstance(c, sympy.Rational) or (len(safe_str(c)) <= 30 and not c.has(sympy.CRootOf)):
+        return {str(t): safe_str(c)}, f"at {t} = {_point_text(c)}: {text}"
     mid = to_fraction(point_ball(c, 256))
     for k in range(1, 40):
         r = Fraction(1, 10**k)
         q = _fq(simplest_between(mid - r, mid + r))
         sign, qtext = claim.point_sign(q)
         if sign is not None and not claim.ok_sign(sign):
-            return {str(t): _safe_str(q)}, f"at {t} = {_point_text(q)}: {qtext}"
+            return {str(t): safe_str(q)}, f"at {t} = {_point_text(q)}: {qtext}"
     return {str(t): _point_text(c)}, f"at {t} = {_point_text(c)}: {text}"
 
 
@@ -547,15 +532,14 @@ def _run(h: sympy.Expr, t: sympy.Symbol, strict: bool, side: str) -> tuple[Outco
 
 
 def _true_text(claim: _Claim, sp) -> str:
-    from .claims import _safe_str
 
     t = claim.t
-    where = (f"one period [0, {_safe_str(sp.period)}] (it is periodic)" if sp.period is not None
+    where = (f"one period [0, {safe_str(sp.period)}] (it is periodic)" if sp.period is not None
              else "R")
     kinks = [p for p in sp.points if sp.period is None or p not in (0, sp.period)]
     parts = [f"{claim.side} is continuous on {where}"]
     if kinks:
-        parts.append(f"smooth except at {t} = {', '.join(_safe_str(p) for p in kinks[:6])}")
+        parts.append(f"smooth except at {t} = {', '.join(safe_str(p) for p in kinks[:6])}")
     ends = "the piece ends" + ("" if sp.period is not None else " and the limits at +-oo")
     if METHOD_BISECT not in claim.methods:
         parts.append(f"on each piece its infimum is among the exact critical points and {ends}")
@@ -568,7 +552,7 @@ def _true_text(claim: _Claim, sp) -> str:
         _, c, text = claim.lowest
         parts.append(f"smallest value met at {t} = {_point_text(c)}: {text}")
     if claim.limits:
-        parts.append("limits: " + ", ".join(f"{_safe_str(v)} as {t} -> {e}"
+        parts.append("limits: " + ", ".join(f"{safe_str(v)} as {t} -> {e}"
                                             for e, v in dict(claim.limits).items()))
     return "; ".join(parts) + f", so {claim.side} {claim.need} everywhere"
 

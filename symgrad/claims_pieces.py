@@ -32,6 +32,7 @@ import sympy
 from flint import acb, arb, ctx, fmpq
 
 from .activations import sigmoid, softplus
+from .claims_common import exact_zero, to_exp
 
 __all__ = [
     "BallFn",
@@ -281,12 +282,6 @@ class Split:
     pieces: list[Piece]
 
 
-def _to_exp(expr: sympy.Expr) -> sympy.Expr:
-    from .claims import _to_exp as to_exp
-
-    return to_exp(expr)
-
-
 def _conditions(h: sympy.Expr, t: sympy.Symbol):
     """(kink expressions, forbidden-zero expressions, must-be-positive, must-be-in-(-1,1))."""
     kinks, forbidden, positive, unit = [], [], [], []
@@ -341,7 +336,7 @@ def real_zeros(expr: sympy.Expr, t: sympy.Symbol, domain: sympy.Set) -> list[sym
         # (an extra point of the real line is harmless, a missing one is not)
         return [r for r in sympy_call(sympy.Poly(num, t).real_roots)
                 if not _certainly_outside(r, domain)]
-    for form in dict.fromkeys([expr, _to_exp(expr)]):
+    for form in dict.fromkeys([expr, to_exp(expr)]):
         sol = sympy_call(sympy.solveset, form, t, domain)
         if sol is sympy.S.EmptySet:
             return []
@@ -366,7 +361,6 @@ def _short(expr: sympy.Basic, n: int = 60) -> str:
 
 def order_points(points: list[sympy.Expr]) -> list[sympy.Expr]:
     """Distinct exact real numbers, sorted by certified comparison (equal ones merged)."""
-    from .claims import _exact_zero
 
     pts = list(dict.fromkeys(points))
     balls = {p: point_ball(p, 128) for p in pts}
@@ -374,7 +368,7 @@ def order_points(points: list[sympy.Expr]) -> list[sympy.Expr]:
     out: list[sympy.Expr] = []
     for p in pts:
         if out and not _separated(out[-1], p):
-            if _exact_zero(p - out[-1]):
+            if exact_zero(p - out[-1]):
                 continue
             raise NotApplicable(f"cannot order the points {out[-1]} and {p}")
         out.append(p)
@@ -406,7 +400,6 @@ def _maybe_periodic(e: sympy.Expr, t: sympy.Symbol) -> bool:
 
 def _period(h: sympy.Expr, t: sympy.Symbol) -> sympy.Expr | None:
     """A verified period of ``h`` (not necessarily the smallest), or None."""
-    from .claims import _exact_zero
 
     if not h.has(sympy.sin, sympy.cos, sympy.tan) or not _maybe_periodic(h, t):
         return None
@@ -420,7 +413,7 @@ def _period(h: sympy.Expr, t: sympy.Symbol) -> sympy.Expr | None:
         except Exception:
             p = None
         if p is not None and p.is_positive and p.is_finite and not p.has(t):
-            if _exact_zero(h.xreplace({t: t + p}) - h):
+            if exact_zero(h.xreplace({t: t + p}) - h):
                 return p
     return None
 

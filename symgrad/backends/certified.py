@@ -42,7 +42,14 @@ from flint import arb, ctx, fmpq
 from ..chain import Chain
 from ..errors import SymgradError
 from ..recurrence import ChainValues
-from .decimal_text import printed_radius, radius_text, round_ball, round_rational, round_text
+from .decimal_text import (
+    decimal_enclosure,
+    printed_radius,
+    radius_text,
+    round_ball,
+    round_rational,
+    round_text,
+)
 from .flint_backend import (
     MAX_DEPTH_DIGITS,
     MAX_DIGITS,
@@ -125,8 +132,6 @@ class Ball:
     def mid(self) -> str:
         if self._rounded is not None:
             return self._rounded
-        from .decimal_text import decimal_enclosure
-
         return decimal_enclosure(self.value, self.requested)[0]
 
     @cached_property

@@ -42,6 +42,7 @@ __all__ = [
     "to_latex",
     "to_markdown",
     "to_text",
+    "visual_len",
 ]
 
 #: approximate number of visible math characters per displayed line in the PDF
@@ -144,7 +145,7 @@ def _shown(match: re.Match) -> str:
     return "x" * (len(token) - 1 if token[1:] in _WORDS else 1)
 
 
-def _visual_len(tex: str) -> int:
+def visual_len(tex: str) -> int:
     """Rough count of the characters a formula shows (most commands count as one)."""
     return len(_COMMAND.sub(_shown, tex))
 
@@ -173,13 +174,13 @@ _RELATIONS = {sympy.Equality: "=", sympy.LessThan: r"\leq", sympy.GreaterThan: r
 def _display_latex(eq: sympy.Basic) -> str:
     tex = latex(eq)
     rel = _RELATIONS.get(type(eq))
-    if _visual_len(tex) <= LINE_WIDTH or rel is None:
+    if visual_len(tex) <= LINE_WIDTH or rel is None:
         return "\\[\n" + tex + "\n\\]"
     left = _split_factors(eq.lhs) or [latex(eq.lhs)]
     right = _split_factors(eq.rhs) or [latex(eq.rhs)]
     lines: list[str] = [""]
     for piece in [*left[:-1], left[-1] + " " + rel, *right]:
-        if lines[-1] and _visual_len(lines[-1] + " " + piece) > LINE_WIDTH:
+        if lines[-1] and visual_len(lines[-1] + " " + piece) > LINE_WIDTH:
             lines.append(piece)
         else:
             lines[-1] = (lines[-1] + " " + piece).strip()

@@ -88,7 +88,7 @@ def report_tex(ctx: Context) -> str:
     ``ctx.cache["sections"]``), part 2 :func:`report_document`."""
     from .. import __version__
     from ..documents.render import escape_latex, latex_sections, preamble
-    from .build import TITLE, command_line, page_parts
+    from .page import TITLE, command_line, page_parts
     from .texpage import PACKAGES, escape_text, html_to_latex
 
     page = html_to_latex("\n".join(page_parts(ctx.cache.get("sections", []))))

@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-from ..documents.render import LINE_WIDTH, _visual_len, escape_latex
+from ..documents.render import LINE_WIDTH, escape_latex, visual_len
 
 __all__ = ["PACKAGES", "escape_text", "html_to_latex"]
 
@@ -145,7 +145,7 @@ def _text_len(node) -> int:
     if isinstance(node, str):
         return len(re.sub(r"\s+", " ", node).strip())
     if node.tag == "math":
-        return _visual_len(_math(node))
+        return visual_len(_math(node))
     return sum(_text_len(c) for c in node.children)
 
 
@@ -204,7 +204,7 @@ def _find(el: _El, tag: str) -> list[_El]:
 
 
 def _display(tex: str) -> str:
-    if _visual_len(tex) <= LINE_WIDTH:
+    if visual_len(tex) <= LINE_WIDTH:
         return "\\[\n" + tex + "\n\\]"
     # one long formula: scaled to the line rather than running into the margin
     return ("\\begin{center}\\resizebox{\\linewidth}{!}{$\\displaystyle " + tex
