@@ -1,7 +1,7 @@
 """Benchmark: gradient of all weights at depth 1000 for 1000 seeded weight vectors.
 
 Compares symgrad's float64 path (the shared recurrence with numpy arrays as
-numbers, :func:`symgrad.verify.vectorized.gradient_float64`) with JAX
+numbers, :func:`symgrad.analysis.verify.vectorized.gradient_float64`) with JAX
 (``jit(vmap(grad))``; first call = trace + compile, then steady state) and
 PyTorch (one batched forward loop, one backward), then times ``symgrad verify``
 end to end.  Figures are printed as ratios against the symgrad baseline
@@ -19,9 +19,9 @@ import time
 
 import numpy as np
 
-from symgrad.chain import Chain
-from symgrad.errors import MissingExtraError
-from symgrad.verify.vectorized import gradient_float64
+from symgrad.analysis.verify.vectorized import gradient_float64
+from symgrad.base.errors import MissingExtraError
+from symgrad.core.chain import Chain
 
 
 def best_of(fn, repeat: int) -> tuple[float, object]:
@@ -56,7 +56,7 @@ def main() -> int:
     base, ref = best_of(lambda: gradient_float64(chain, w), a.repeat)
     print(f"  symgrad float64 recurrence (numpy arrays): {base:8.3f} s   1.00x (baseline)")
     try:
-        from symgrad.backends import jax_backend as jb
+        from symgrad.numeric import jax_backend as jb
 
         t0 = time.perf_counter()
         first = jb.gradient_batch(chain, w)
@@ -69,7 +69,7 @@ def main() -> int:
     except MissingExtraError as exc:  # a missing extra is reported, not fatal
         print(f"  JAX: skipped ({exc})")
     try:
-        from symgrad.backends import torch_backend as tb
+        from symgrad.numeric import torch_backend as tb
 
         t_torch, out = best_of(lambda: tb.gradient_batch(chain, w), a.repeat)
         print(f"  PyTorch batched loop + autograd:          {t_torch:8.3f} s  "

@@ -24,7 +24,7 @@ from fractions import Fraction
 
 NAIVE = r"""
 import sys, threading, time
-from symgrad.chain import Chain
+from symgrad.core.chain import Chain
 import sympy
 L, raise_limit = int(sys.argv[1]), sys.argv[2] == "1"
 def work():
@@ -76,8 +76,8 @@ def main() -> None:
     ap.add_argument("--timeout", type=float, default=120.0)
     args = ap.parse_args()
 
-    from symgrad.chain import Chain
-    from symgrad.derive import derive_layerwise
+    from symgrad.core.chain import Chain
+    from symgrad.core.derive import derive_layerwise
 
     print("## derivation time (seconds)")
     print(f"{'L':>7} {'closed form':>12} {'product form':>13} {'naive diff':>16} "
@@ -102,7 +102,7 @@ def main() -> None:
 
     print()
     print("## evaluation time per layer (F and all L partials), mpmath vs float64 loop")
-    from symgrad.backends.mpmath_backend import evaluate
+    from symgrad.numeric.mpmath_backend import evaluate
 
     L = 2000 if args.quick else 10_000
     ws = [Fraction(1)] * L

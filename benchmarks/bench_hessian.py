@@ -11,11 +11,11 @@ import time
 
 from flint import arb_mat
 
-from symgrad.backends.dual import activation_derivatives
-from symgrad.chain import Chain
-from symgrad.stationary import landscape
-from symgrad.stationary.evaluate import flint_prec
-from symgrad.weights import parse_weights
+from symgrad.analysis.stationary import landscape
+from symgrad.analysis.stationary.evaluate import flint_prec
+from symgrad.core.chain import Chain
+from symgrad.numeric.dual import activation_derivatives
+from symgrad.numeric.weights import parse_weights
 
 
 def dense_forward_hessian(chain: Chain, weights):

@@ -41,10 +41,10 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="only L = 10^3 and 10^4")
     args = ap.parse_args()
 
-    from symgrad.backends import flint_backend as fb
-    from symgrad.backends import mpmath_backend as mb
-    from symgrad.chain import Chain
-    from symgrad.precision import scan_depths
+    from symgrad.analysis.precision import scan_depths
+    from symgrad.core.chain import Chain
+    from symgrad.numeric import flint_backend as fb
+    from symgrad.numeric import mpmath_backend as mb
 
     digits = 30
     sizes = (1_000, 10_000) if args.quick else (1_000, 10_000, 100_000)

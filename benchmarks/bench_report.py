@@ -52,7 +52,7 @@ def main() -> None:
     print(f"limit 60 s: {'met' if report < 60 else 'NOT met'} "
           f"({report / 60:.0%} of the budget); files: {', '.join(files)}")
 
-    from symgrad.report.build import build_report
+    from symgrad.interfaces.report.build import build_report
 
     start = time.perf_counter()
     rep = build_report()

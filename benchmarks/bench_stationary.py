@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 
-from symgrad.stationary import analyse
+from symgrad.analysis.stationary import analyse
 
 CASES = [
     ("quartic, 9 points", "(x**2 - 1)**2 + (y**2 - 1)**2", "-2,2", 9),

@@ -4,7 +4,7 @@ Run:  python docs/make_readme_assets.py
 
 The picture is the depth-scan plot of the default report (seed sigmoid chain,
 all weights 1, depths 1..1100, learning rate 0.1), drawn by
-:mod:`symgrad.plotting`; the same scan gives the same bytes.  The snippet is
+:mod:`symgrad.present.plotting`; the same scan gives the same bytes.  The snippet is
 the derivation of dF/dw_1 for depth 3 and for every depth L, derived by
 symgrad when the script runs, printed as Markdown for the README.
 """
@@ -16,14 +16,14 @@ from pathlib import Path
 
 import sympy
 
-from symgrad.chain import Chain
-from symgrad.derive import derive_layerwise
-from symgrad.induction import prove_closed_form
-from symgrad.latex import latex
-from symgrad.output import write_atomic
-from symgrad.plotting import render_scan
-from symgrad.precision import scan_depths
-from symgrad.report.model import ReportOptions
+from symgrad.analysis.precision import scan_depths
+from symgrad.base.output import write_atomic
+from symgrad.core.chain import Chain
+from symgrad.core.derive import derive_layerwise
+from symgrad.core.induction import prove_closed_form
+from symgrad.interfaces.report.model import ReportOptions
+from symgrad.present.latex import latex
+from symgrad.present.plotting import render_scan
 
 HERE = Path(__file__).resolve().parent
 

@@ -2,26 +2,31 @@
 
 The symbolic core (SymPy only):
 
-* :mod:`symgrad.activations` - sigmoid, tanh, softplus as SymPy functions;
-* :mod:`symgrad.chain` - the deep chain o_i = sigma(w_i o_{i-1});
-* :mod:`symgrad.derive` - dF/dw_k by the layer-wise chain rule and by naive diff;
-* :mod:`symgrad.induction` - the closed form for symbolic depth, proved by induction;
-* :mod:`symgrad.bounds` - |dF/dw_k| <= prod |w_i| (sup sigma')^(...).
+* :mod:`symgrad.core.activations` - sigmoid, tanh, softplus as SymPy functions;
+* :mod:`symgrad.core.chain` - the deep chain o_i = sigma(w_i o_{i-1});
+* :mod:`symgrad.core.derive` - dF/dw_k by the layer-wise chain rule and by naive diff;
+* :mod:`symgrad.core.induction` - the closed form for symbolic depth, proved by induction;
+* :mod:`symgrad.core.bounds` - |dF/dw_k| <= prod |w_i| (sup sigma')^(...).
 
-Numeric backends live in :mod:`symgrad.backends`.
+Numeric backends live in :mod:`symgrad.numeric`.
 
 >>> from symgrad import Chain, derive_layerwise
 >>> derive_layerwise(Chain(2)).partial(1)
 w2*(1 - sigmoid(o1*w2))*sigmoid(o1*w2)
 """
 
-from .activations import ACTIVATIONS, derivative_supremum, get_activation, sigmoid, softplus
-from .chain import Chain
-from .derive import derive_layerwise, derive_naive, stated_form, verify_routes
-from .errors import SymgradError
-from .induction import prove_closed_form, symbolic_closed_form
-
-__version__ = "0.1.0"
+from symgrad.base.errors import SymgradError
+from symgrad.base.version import __version__
+from symgrad.core.activations import (
+    ACTIVATIONS,
+    derivative_supremum,
+    get_activation,
+    sigmoid,
+    softplus,
+)
+from symgrad.core.chain import Chain
+from symgrad.core.derive import derive_layerwise, derive_naive, stated_form, verify_routes
+from symgrad.core.induction import prove_closed_form, symbolic_closed_form
 
 __all__ = [
     "ACTIVATIONS",

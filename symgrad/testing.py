@@ -2,7 +2,7 @@
 
 :func:`assert_chain_gradient_close` checks a framework's gradient of the
 chain against certified values under symgrad's tolerance model
-(:mod:`symgrad.verify.tolerance`: tol = 4 (1 + sum_i a(z_i)) eps of the
+(:mod:`symgrad.analysis.verify.tolerance`: tol = 4 (1 + sum_i a(z_i)) eps of the
 format, about 4 (L + 1) eps for well-conditioned layers; an underflow is
 never agreement).  :func:`reference_vectors` and
 :func:`export_reference_vectors` produce JSON test vectors (weights, depth,
@@ -26,18 +26,18 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 
-from .backends.certified import certified_values
-from .backends.flint_backend import arb_to_mpf
-from .chain import Chain
-from .errors import SymgradError
-from .output import dumps_json, write_atomic
-from .verify.tolerance import (
+from symgrad.analysis.verify.tolerance import (
     MAX_CHECKABLE_TOLERANCE,
     chain_tolerance,
     compare_value,
     format_info,
 )
-from .weights import parse_number, parse_weights
+from symgrad.base.errors import SymgradError
+from symgrad.base.output import dumps_json, write_atomic
+from symgrad.core.chain import Chain
+from symgrad.numeric.certified import certified_values
+from symgrad.numeric.flint_backend import arb_to_mpf
+from symgrad.numeric.weights import parse_number, parse_weights
 
 __all__ = [
     "NotCheckableError",
@@ -61,7 +61,7 @@ def _exact(values, fmt: str | None = None) -> list[Fraction]:
     if fmt is not None and fmt != "float64":
         import numpy as np
 
-        from .backends.jax_backend import numpy_dtype
+        from symgrad.numeric.jax_backend import numpy_dtype
 
         arr = np.asarray([float(v) for v in out]).astype(numpy_dtype(fmt)).astype(np.float64)
         out = [Fraction(float(v)) for v in arr]

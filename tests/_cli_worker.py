@@ -1,4 +1,4 @@
-"""Run ``symgrad.cli.main`` in-process in a long-lived child, one call at a time, with a
+"""Run ``symgrad.interfaces.cli.main`` in-process in a long-lived child, one call at a time, with a
 wall-clock guard per call (for the CLI fuzz test).
 
 The child imports symgrad once and then reads one JSON ``argv`` per line; for each it runs
@@ -29,8 +29,8 @@ import contextlib, io, json, os, sys, traceback
 channel = os.fdopen(os.dup(1), "w", encoding="utf-8")
 null = os.open(os.devnull, os.O_WRONLY)
 os.dup2(null, 1)  # stray C-level writes must not reach the channel
-import symgrad.cli
-from symgrad import interrupts
+import symgrad.interfaces.cli
+from symgrad.base import interrupts
 for line in sys.stdin:
     argv = json.loads(line)
     out, err = io.StringIO(), io.StringIO()
@@ -38,7 +38,7 @@ for line in sys.stdin:
     interrupts.reset()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         try:
-            code = symgrad.cli.main(argv)
+            code = symgrad.interfaces.cli.main(argv)
         except SystemExit as exc:  # argparse: --help, usage errors
             code = exc.code if isinstance(exc.code, int) or exc.code is None else repr(exc.code)
             code = 0 if code is None else code
@@ -63,7 +63,7 @@ class CliResult:
 
 
 class CliWorker:
-    """A child Python that runs ``symgrad.cli.main`` on request (see the module doc)."""
+    """A child Python that runs ``symgrad.interfaces.cli.main`` on request (see the module doc)."""
 
     def __init__(self, cwd: Path) -> None:
         self.cwd = Path(cwd)

@@ -6,15 +6,15 @@ import mpmath
 import pytest
 import sympy
 
-from symgrad.activations import (
+from symgrad.base.errors import SymgradError
+from symgrad.core.activations import (
     ACTIVATIONS,
     derivative_supremum,
     get_activation,
     sigmoid,
     softplus,
 )
-from symgrad.backends.mpmath_backend import ACTIVATION_TABLE
-from symgrad.errors import SymgradError
+from symgrad.numeric.mpmath_backend import ACTIVATION_TABLE
 
 t = sympy.Symbol("t")
 

@@ -14,8 +14,8 @@ import mpmath
 import numpy as np
 import pytest
 
-from symgrad.chain import Chain
-from symgrad.errors import MissingExtraError, SymgradError
+from symgrad.base.errors import MissingExtraError, SymgradError
+from symgrad.core.chain import Chain
 from tests._require import require_module
 
 MP_ACT = {
@@ -53,12 +53,12 @@ BACKENDS = ("jax", "torch")
 def backend(request):
     """The symgrad backend module for a framework that is installed."""
     require_module(request.param)
-    return importlib.import_module(f"symgrad.backends.{request.param}_backend")
+    return importlib.import_module(f"symgrad.numeric.{request.param}_backend")
 
 
 @pytest.mark.parametrize("name", BACKENDS)
 def test_missing_framework_raises_install_hint(monkeypatch, name):
-    be = importlib.import_module(f"symgrad.backends.{name}_backend")
+    be = importlib.import_module(f"symgrad.numeric.{name}_backend")
     monkeypatch.setitem(sys.modules, name, None)
     assert not be.available()
     with pytest.raises(MissingExtraError, match=rf"pip install 'symgrad\[{name}\]'"):
@@ -158,7 +158,7 @@ def test_softplus_beyond_twenty():
     torch.nn.functional.softplus(z) returns z (derivative 1) for z > 20 (its documented
     threshold); the exact derivative sigma(25) = 1 - 1.4e-11 differs by ~6e4 float64 ulps,
     and the comparison must catch it."""
-    from symgrad.verify.autodiff import compare_gradient
+    from symgrad.analysis.verify.autodiff import compare_gradient
 
     require_module("jax")
     chk = compare_gradient("jax", Chain(2, activation="softplus"), [Fraction(5)] * 2, "float64")

@@ -10,12 +10,12 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from symgrad.backends.certified import certified_values
-from symgrad.backends.flint_backend import arb_to_mpf
-from symgrad.chain import Chain
-from symgrad.verify.autodiff import reference_hessian
-from symgrad.verify.tolerance import chain_tolerance, compare_value
-from symgrad.verify.vectorized import gradient_float64
+from symgrad.analysis.verify.autodiff import reference_hessian
+from symgrad.analysis.verify.tolerance import chain_tolerance, compare_value
+from symgrad.analysis.verify.vectorized import gradient_float64
+from symgrad.core.chain import Chain
+from symgrad.numeric.certified import certified_values
+from symgrad.numeric.flint_backend import arb_to_mpf
 from tests._require import require_module
 
 # weights: multiples of 1/64 in [-3, 3] (at most 8 significant bits: exact in every format)
@@ -55,7 +55,7 @@ def test_symgrad_float64_path_agrees_with_certified(ws, act):
 @pytest.mark.parametrize("backend", ["jax", "torch"])
 def test_frameworks_agree_with_certified_and_symgrad(backend):
     require_module(backend)
-    from symgrad.verify.autodiff import load_backend
+    from symgrad.analysis.verify.autodiff import load_backend
 
     mod = load_backend(backend)
 
@@ -81,7 +81,7 @@ def test_frameworks_agree_with_certified_and_symgrad(backend):
 @pytest.mark.parametrize("backend", ["jax", "torch"])
 def test_hessian_symmetric_and_agrees(backend):
     require_module(backend)
-    from symgrad.verify.autodiff import load_backend
+    from symgrad.analysis.verify.autodiff import load_backend
 
     mod = load_backend(backend)
 

@@ -8,10 +8,10 @@ import mpmath
 import pytest
 import sympy
 
-from symgrad.backends.mpmath_backend import evaluate
-from symgrad.bounds import gradient_bound, symbolic_bound
-from symgrad.chain import Chain
-from symgrad.weights import parse_weights
+from symgrad.core.bounds import gradient_bound, symbolic_bound
+from symgrad.core.chain import Chain
+from symgrad.numeric.mpmath_backend import evaluate
+from symgrad.numeric.weights import parse_weights
 
 
 @pytest.mark.parametrize("activation", ["sigmoid", "tanh", "softplus"])

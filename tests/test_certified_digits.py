@@ -22,11 +22,11 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from symgrad.backends.certified import certified_values, reference_values
-from symgrad.chain import Chain
-from symgrad.cli import main
-from symgrad.errors import SymgradError
-from symgrad.precision import formats_table
+from symgrad.analysis.precision import formats_table
+from symgrad.base.errors import SymgradError
+from symgrad.core.chain import Chain
+from symgrad.interfaces.cli import main
+from symgrad.numeric.certified import certified_values, reference_values
 from tests.references import chain_reference, correctly_rounded, digit_string
 
 ACTIVATIONS = ("sigmoid", "tanh", "softplus")
@@ -293,7 +293,7 @@ def test_hessian_entries_are_correctly_rounded(depth, activation, data, digits):
     # exact rational inputs at D + 40 digits (evalf raises its working precision itself)
     import sympy
 
-    from symgrad.stationary.landscape import chain_hessian
+    from symgrad.analysis.stationary.landscape import chain_hessian
 
     weights = [data.draw(_moderate) for _ in range(depth)]
     res = chain_hessian(Chain(depth, activation=activation), weights, digits=digits,

@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from symgrad.claims import check_claim, format_number
-from symgrad.cli import main
-from symgrad.errors import SymgradError
-from symgrad.verify.claim_examples import EXAMPLES, run_example
+from symgrad.analysis.claims import check_claim, format_number
+from symgrad.analysis.verify.claim_examples import EXAMPLES, run_example
+from symgrad.base.errors import SymgradError
+from symgrad.interfaces.cli import main
 
 
 @pytest.mark.parametrize("claim, at, verdict", [

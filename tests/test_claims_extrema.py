@@ -1,4 +1,4 @@
-"""One-variable claims decided by the extrema of the difference (symgrad.claims_extrema).
+"""One-variable claims decided by the extrema of the difference (symgrad.analysis.claims.extrema).
 
 Every expected verdict comes from mathematics (the reason is in the comment), and
 every FALSE verdict's witness is re-checked here with mpmath at 60 digits, outside
@@ -16,11 +16,11 @@ import pytest
 import sympy
 from flint import arb
 
-from symgrad.claims import check_claim
-from symgrad.claims_extrema import METHOD_BISECT, METHOD_EXACT, decide_extrema
-from symgrad.claims_pieces import BallFn, point_ball, simplest_between, split
-from symgrad.cli import main
-from symgrad.parsing import make_symbol, parse_expression
+from symgrad.analysis.claims import check_claim
+from symgrad.analysis.claims.extrema import METHOD_BISECT, METHOD_EXACT, decide_extrema
+from symgrad.analysis.claims.pieces import BallFn, point_ball, simplest_between, split
+from symgrad.core.parsing import make_symbol, parse_expression
+from symgrad.interfaces.cli import main
 
 x = make_symbol("x")
 
@@ -266,12 +266,12 @@ def test_cli_true_max_claim_in_a_subprocess():
 
 
 def test_internal_error_exits_4_with_one_line(monkeypatch, capsys):
-    import symgrad.claims
+    import symgrad.analysis.claims
 
     def broken(*args, **kwargs):
         raise RuntimeError("simulated failure\ninside the checker")
 
-    monkeypatch.setattr(symgrad.claims, "check_claim", broken)
+    monkeypatch.setattr(symgrad.analysis.claims, "check_claim", broken)
     assert main(["check", "x**2 >= 0"]) == 4
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "internal error" in err and "RuntimeError" in err
@@ -279,13 +279,13 @@ def test_internal_error_exits_4_with_one_line(monkeypatch, capsys):
 
 
 def test_internal_error_deep_inside_the_analysis_exits_4(monkeypatch, capsys):
-    import symgrad.claims_pieces
+    import symgrad.analysis.claims.pieces
 
     def broken(*args, **kwargs):
         raise ZeroDivisionError("simulated")
 
-    monkeypatch.setattr(symgrad.claims_pieces, "simplest_between", broken)
-    monkeypatch.setattr("symgrad.claims_extrema.simplest_between", broken)
+    monkeypatch.setattr(symgrad.analysis.claims.pieces, "simplest_between", broken)
+    monkeypatch.setattr("symgrad.analysis.claims.extrema.simplest_between", broken)
     status = main(["check", "x*tanh(x) >= 0"])  # needs bisection, hence simplest_between
     err = capsys.readouterr().err
     assert status == 4 and "internal error" in err and err.count("\n") == 1
@@ -294,13 +294,13 @@ def test_internal_error_deep_inside_the_analysis_exits_4(monkeypatch, capsys):
 def test_claim_budget_gives_undecided_with_reason(monkeypatch):
     import time
 
-    import symgrad.claims
+    import symgrad.analysis.claims
 
     def slow(*args, **kwargs):  # stands for a SymPy call that does not return
         time.sleep(60)
 
-    monkeypatch.setattr(symgrad.claims, "CLAIM_BUDGET", 1.0)
-    monkeypatch.setattr(symgrad.claims, "_counterexample", slow)
+    monkeypatch.setattr(symgrad.analysis.claims, "CLAIM_BUDGET", 1.0)
+    monkeypatch.setattr(symgrad.analysis.claims, "_counterexample", slow)
     t0 = time.monotonic()
     r = check_claim("x*tanh(x) >= 0")
     assert time.monotonic() - t0 < 30

@@ -46,10 +46,10 @@ def test_reference_csv_and_text():
 def test_derive_json_parsable_and_exact():
     import sympy
 
-    from symgrad.activations import sigmoid
+    from symgrad.core.activations import sigmoid
 
     out = json.loads(run("derive", "--depth", "3", "--wrt", "all", "--format", "json").stdout)
-    assert out["schema"] == "symgrad.derive/1"
+    assert out["schema"] == "symgrad.core.derive/1"
     first = out["partials"][0]
     # parse back with an explicit namespace (the test's own, not symgrad's parser)
     ns = {"sigmoid": sigmoid, **{f"w{i}": sympy.Symbol(f"w{i}") for i in range(1, 4)}}

@@ -6,7 +6,7 @@ a one-line error (exit 2, ``symgrad...: error: ...`` on stderr, nothing on stdou
 an answer with a documented exit status; never a traceback, never past the per-call
 budget, never a partial or temporary file left behind by a failed ``-o FILE``.
 
-Each call runs ``symgrad.cli.main(argv)`` in-process inside one long-lived child
+Each call runs ``symgrad.interfaces.cli.main(argv)`` in-process inside one long-lived child
 (:mod:`tests._cli_worker`), killed and restarted if a call runs past :data:`BUDGET`.
 Expensive valid runs (the verification battery, a whole report) are never drawn: for
 ``verify`` and ``report`` one option is always corrupted, so they must refuse early.

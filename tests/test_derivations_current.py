@@ -18,11 +18,11 @@ from pathlib import Path
 import pytest
 import sympy
 
-from symgrad.activations import sigmoid
-from symgrad.cli import main
-from symgrad.derive import exact_equal
-from symgrad.documents.standard import EXTENSIONS, INDEX, STANDARD, build
-from symgrad.latex import latex
+from symgrad.core.activations import sigmoid
+from symgrad.core.derive import exact_equal
+from symgrad.interfaces.cli import main
+from symgrad.interfaces.documents.standard import EXTENSIONS, INDEX, STANDARD, build
+from symgrad.present.latex import latex
 from tests._require import require_executable, require_module
 
 REPO = Path(__file__).resolve().parent.parent

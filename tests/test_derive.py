@@ -5,17 +5,17 @@ from __future__ import annotations
 import pytest
 import sympy
 
-from symgrad.activations import sigmoid
-from symgrad.chain import Chain
-from symgrad.derive import (
+from symgrad.base.errors import SymgradError
+from symgrad.core.activations import sigmoid
+from symgrad.core.chain import Chain
+from symgrad.core.derive import (
     derive_layerwise,
     derive_naive,
     exact_equal,
     verify_routes,
     verify_stated_form,
 )
-from symgrad.errors import SymgradError
-from symgrad.induction import indexed_to_named
+from symgrad.core.induction import indexed_to_named
 
 
 @pytest.mark.parametrize("depth", range(1, 9))
@@ -39,7 +39,7 @@ def test_routes_agree_other_activations_and_forms(depth, kw):
 
 
 def _text_formula(depth: int, k: int) -> sympy.Expr:
-    """The text's formula, typed from the text itself (independent of symgrad.derive)."""
+    """The text's formula, typed from the text itself (independent of symgrad.core.derive)."""
     w = sympy.symbols(f"w1:{depth + 1}")
     o = sympy.symbols(f"o1:{depth + 1}")
 

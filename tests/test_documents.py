@@ -1,4 +1,4 @@
-"""symgrad.documents: the derivation model, its renderers and the standard builders.
+"""symgrad.interfaces.documents: the derivation model, its renderers and the standard builders.
 
 Expected values come from independent sources: sympy.diff of the nested
 chain written in the test, textbook eigenvalues, IEEE constants from
@@ -16,13 +16,13 @@ import numpy as np
 import pytest
 import sympy
 
-from symgrad.activations import sigmoid
-from symgrad.chain import Chain
-from symgrad.documents import PRINT_CAP, Document, Section, Step, chain_document
-from symgrad.documents.hessian import chain_hessian_document, stationary_document
-from symgrad.documents.numeric import machine_epsilon_document, small_gradient_document
-from symgrad.documents.standard import STANDARD, parse_names
-from symgrad.errors import SymgradError
+from symgrad.base.errors import SymgradError
+from symgrad.core.activations import sigmoid
+from symgrad.core.chain import Chain
+from symgrad.interfaces.documents import PRINT_CAP, Document, Section, Step, chain_document
+from symgrad.interfaces.documents.hessian import chain_hessian_document, stationary_document
+from symgrad.interfaces.documents.numeric import machine_epsilon_document, small_gradient_document
+from symgrad.interfaces.documents.standard import STANDARD, parse_names
 
 x = sympy.Symbol("x")
 

@@ -16,11 +16,11 @@ import mpmath
 import pytest
 from flint import ctx
 
-from symgrad.backends.certified import Ball, certified_values, initial_precision
-from symgrad.backends.flint_backend import decimal_enclosure, evaluate
-from symgrad.chain import Chain
-from symgrad.errors import SymgradError
-from symgrad.weights import parse_weights
+from symgrad.base.errors import SymgradError
+from symgrad.core.chain import Chain
+from symgrad.numeric.certified import Ball, certified_values, initial_precision
+from symgrad.numeric.flint_backend import decimal_enclosure, evaluate
+from symgrad.numeric.weights import parse_weights
 
 
 def _act(name, t):

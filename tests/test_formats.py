@@ -12,11 +12,11 @@ import mpmath
 import numpy as np
 import pytest
 
-from symgrad.backends import numpy_backend as nb
-from symgrad.chain import Chain
-from symgrad.cli import main
-from symgrad.errors import SymgradError
-from symgrad.precision import formats_table
+from symgrad.analysis.precision import formats_table
+from symgrad.base.errors import SymgradError
+from symgrad.core.chain import Chain
+from symgrad.interfaces.cli import main
+from symgrad.numeric import numpy_backend as nb
 
 DTYPES = {"float64": np.float64, "float32": np.float32, "float16": np.float16,
           "bfloat16": ml_dtypes.bfloat16}
@@ -215,9 +215,10 @@ def test_cli_formats_bad_input(argv, capsys):
 
 
 @pytest.mark.parametrize("module", [
-    "symgrad.backends.flint_backend", "symgrad.backends.numpy_backend", "symgrad.precision",
-    "symgrad.precision._common", "symgrad.precision.formats", "symgrad.precision.logspace",
-    "symgrad.precision.scan", "symgrad.precision.small_gradient",
+    "symgrad.numeric.flint_backend", "symgrad.numeric.numpy_backend", "symgrad.analysis.precision",
+    "symgrad.analysis.precision._common", "symgrad.analysis.precision.formats",
+    "symgrad.analysis.precision.logspace",
+    "symgrad.analysis.precision.scan", "symgrad.analysis.precision.small_gradient",
 ])
 def test_docstring_examples(module):
     import doctest

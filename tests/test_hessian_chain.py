@@ -13,13 +13,8 @@ import pytest
 import sympy
 from flint import arb
 
-from symgrad.activations import sigmoid, softplus
-from symgrad.backends.dual import DualArbOps
-from symgrad.chain import Chain
-from symgrad.errors import SymgradError
-from symgrad.recurrence import evaluate_chain
-from symgrad.stationary.evaluate import flint_prec
-from symgrad.stationary.landscape import (
+from symgrad.analysis.stationary.evaluate import flint_prec
+from symgrad.analysis.stationary.landscape import (
     EIG_RUMP_MAX_DEPTH,
     MAX_HESSIAN_DEPTH,
     chain_hessian,
@@ -27,7 +22,12 @@ from symgrad.stationary.landscape import (
     stationary_description,
     symbolic_hessian,
 )
-from symgrad.weights import parse_weights
+from symgrad.base.errors import SymgradError
+from symgrad.core.activations import sigmoid, softplus
+from symgrad.core.chain import Chain
+from symgrad.numeric.dual import DualArbOps
+from symgrad.numeric.recurrence import evaluate_chain
+from symgrad.numeric.weights import parse_weights
 
 ACTS = ["sigmoid", "tanh", "softplus"]
 
@@ -43,7 +43,7 @@ def _close(text: str, ref, rel: str) -> bool:
 
 
 def test_dual_arithmetic_against_hand_derivatives():
-    from symgrad.backends.dual import Dual
+    from symgrad.numeric.dual import Dual
 
     x = Dual(arb(2), arb(1))
     # (value, derivative) at x = 2, by hand
@@ -295,7 +295,7 @@ def test_depth_cap_and_bad_input():
 
 
 def test_cli(capsys):
-    from symgrad.cli import main
+    from symgrad.interfaces.cli import main
 
     assert main(["hessian", "--depth", "2", "--weights", "0", "--digits", "8"]) == 0
     out = capsys.readouterr().out

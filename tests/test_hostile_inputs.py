@@ -4,8 +4,8 @@ import time
 
 import pytest
 
-from symgrad.errors import SymgradError
-from symgrad.parsing import parse_assignments, parse_expression, parse_relation
+from symgrad.base.errors import SymgradError
+from symgrad.core.parsing import parse_assignments, parse_expression, parse_relation
 
 MARK = "/tmp/symgrad_pwned_marker"
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 import sympy
 
-from symgrad.chain import Chain
-from symgrad.derive import derive_layerwise, exact_equal
-from symgrad.induction import (
+from symgrad.core.chain import Chain
+from symgrad.core.derive import derive_layerwise, exact_equal
+from symgrad.core.induction import (
     I_,
     K_,
     L_,
@@ -39,7 +39,7 @@ def test_proof_has_the_texts_claim():
     s = sympy.Function("sigmoid")  # the text: prod_{i=2}^L w_i sigma'(w_i o_{i-1})
     text = sympy.Product(w[I_] * s(z) * (1 - s(z)), (I_, 2, L_))
     # compare structurally after mapping the text's sigma onto symgrad's class
-    from symgrad.activations import sigmoid
+    from symgrad.core.activations import sigmoid
 
     assert proof.claim.rhs == text.replace(s, sigmoid)
 

@@ -18,17 +18,17 @@ import mpmath
 import pytest
 import sympy
 
-from symgrad.activations import sigmoid
-from symgrad.backends.certified import certified_values, reference_values
-from symgrad.bounds import gradient_bound
-from symgrad.chain import Chain
-from symgrad.claims import ClaimResult, check_claim
-from symgrad.derive import RouteCheck, derive_layerwise, verify_routes
-from symgrad.induction import I_, O, W
-from symgrad.latex import latex
-from symgrad.stationary import Verdict, analyse
-from symgrad.verify.autodiff import HessianCheck
-from symgrad.verify.tolerance import Comparison
+from symgrad.analysis.claims import ClaimResult, check_claim
+from symgrad.analysis.stationary import Verdict, analyse
+from symgrad.analysis.verify.autodiff import HessianCheck
+from symgrad.analysis.verify.tolerance import Comparison
+from symgrad.core.activations import sigmoid
+from symgrad.core.bounds import gradient_bound
+from symgrad.core.chain import Chain
+from symgrad.core.derive import RouteCheck, derive_layerwise, verify_routes
+from symgrad.core.induction import I_, O, W
+from symgrad.numeric.certified import certified_values, reference_values
+from symgrad.present.latex import latex
 
 from ._require import require_module
 
@@ -229,7 +229,7 @@ def test_certified_table_and_ball():
 
 def test_gradient_check_table_torch():
     require_module("torch", install="pip install 'symgrad[torch]'")
-    from symgrad.verify.autodiff import compare_gradient
+    from symgrad.analysis.verify.autodiff import compare_gradient
 
     w = [Fraction(1), Fraction(2), Fraction(-1)]
     g = compare_gradient("torch", Chain(3), w, "float64")

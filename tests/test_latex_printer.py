@@ -1,4 +1,4 @@
-"""symgrad.latex: the LaTeX printer subclass, the plain-text and Markdown paths.
+"""symgrad.present.latex: the LaTeX printer subclass, the plain-text and Markdown paths.
 
 Expected LaTeX strings are written from the conventions the printer promises
 (subscripts, partial fractions, powers of ten), not pasted from its output;
@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import sympy
 
-from symgrad.activations import sigmoid, softplus
-from symgrad.chain import Chain
-from symgrad.derive import derive_layerwise, exact_equal
-from symgrad.induction import I_, L_, O, W
-from symgrad.latex import SymgradLatexPrinter, latex, markdown, power_of_ten, text
-from symgrad.parsing import parse_expression
+from symgrad.core.activations import sigmoid, softplus
+from symgrad.core.chain import Chain
+from symgrad.core.derive import derive_layerwise, exact_equal
+from symgrad.core.induction import I_, L_, O, W
+from symgrad.core.parsing import parse_expression
+from symgrad.present.latex import SymgradLatexPrinter, latex, markdown, power_of_ten, text
 from tests._require import require_module
 
 x, y, w1, w2 = sympy.symbols("x y w1 w2")

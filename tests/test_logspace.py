@@ -9,11 +9,11 @@ import mpmath
 import numpy as np
 import pytest
 
-from symgrad.backends import numpy_backend as nb
-from symgrad.chain import Chain
-from symgrad.precision import log10_gradient, log10_prefix_gradient
-from symgrad.precision.logspace import log_abs_activation, log_abs_derivative
-from symgrad.weights import parse_weights
+from symgrad.analysis.precision import log10_gradient, log10_prefix_gradient
+from symgrad.analysis.precision.logspace import log_abs_activation, log_abs_derivative
+from symgrad.core.chain import Chain
+from symgrad.numeric import numpy_backend as nb
+from symgrad.numeric.weights import parse_weights
 
 EPS = float(np.finfo(np.float64).eps)
 

@@ -13,11 +13,7 @@ import pytest
 import sympy
 from flint import arb, arb_mat, fmpq
 
-from symgrad.backends.certified import Ball, certified_values
-from symgrad.backends.decimal_text import decimal_enclosure, round_text
-from symgrad.backends.flint_backend import certified_digits
-from symgrad.chain import Chain
-from symgrad.stationary.classify import (
+from symgrad.analysis.stationary.classify import (
     MAX_ORDER_1D,
     MAX_ORDER_ND,
     _gershgorin,
@@ -26,6 +22,10 @@ from symgrad.stationary.classify import (
     numeric_verdict,
     splitting_verdict,
 )
+from symgrad.core.chain import Chain
+from symgrad.numeric.certified import Ball, certified_values
+from symgrad.numeric.decimal_text import decimal_enclosure, round_text
+from symgrad.numeric.flint_backend import certified_digits
 
 # --- decimal text -----------------------------------------------------------------------
 

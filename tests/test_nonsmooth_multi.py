@@ -15,10 +15,10 @@ import sys
 import pytest
 import sympy
 
-from symgrad.errors import SymgradError
-from symgrad.parsing import parse_expression
-from symgrad.stationary.analyse import analyse
-from symgrad.stationary.nonsmooth_multi import curvature, zero_in_hull
+from symgrad.analysis.stationary.analyse import analyse
+from symgrad.analysis.stationary.nonsmooth_multi import curvature, zero_in_hull
+from symgrad.base.errors import SymgradError
+from symgrad.core.parsing import parse_expression
 
 # rational unit vectors (Pythagorean triples) in several directions
 _Q = sympy.Rational
@@ -191,7 +191,7 @@ def test_bad_input(expr, match):
 def test_cli_subprocess():
     exprs = ["Abs(x)+Abs(y)", "Abs(x)-Abs(y)",
              "Abs(x)+Abs(y)+Abs(x-1)+Abs(y-1)+Abs(x+y)+Abs(x-y)+Abs(x+2)"]
-    code = ("import sys\nfrom symgrad.cli import main\n"
+    code = ("import sys\nfrom symgrad.interfaces.cli import main\n"
             f"for e in {exprs!r}:\n"
             "    print('rc', main(['classify', e]), flush=True)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

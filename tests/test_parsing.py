@@ -3,9 +3,9 @@
 import pytest
 import sympy
 
-from symgrad.activations import sigmoid, softplus
-from symgrad.errors import SymgradError
-from symgrad.parsing import (
+from symgrad.base.errors import SymgradError
+from symgrad.core.activations import sigmoid, softplus
+from symgrad.core.parsing import (
     RESERVED,
     make_symbol,
     parse_assignments,
@@ -137,7 +137,7 @@ def test_fullwidth_letter_is_not_normalised():
 
 
 def test_cli_refuses_reserved_and_unicode_with_exit_2(capsys):
-    from symgrad.cli import main
+    from symgrad.interfaces.cli import main
 
     for claim in ("x**2 >= -oo", "ｙ > 0", "I*x > 0", "x + nan >= x"):
         assert main(["check", claim]) == 2

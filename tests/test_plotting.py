@@ -7,9 +7,9 @@ from fractions import Fraction
 
 import pytest
 
-from symgrad.cli import main
-from symgrad.errors import MissingExtraError, SymgradError
-from symgrad.precision import scan_depths
+from symgrad.analysis.precision import scan_depths
+from symgrad.base.errors import MissingExtraError, SymgradError
+from symgrad.interfaces.cli import main
 from tests._require import require_module
 
 
@@ -20,7 +20,7 @@ def scan():
 
 def test_svg_is_deterministic_and_png_is_png(scan, tmp_path):
     require_module("matplotlib", install="pip install 'symgrad[plot]'")
-    from symgrad.plotting import plot_scan, render_scan
+    from symgrad.present.plotting import plot_scan, render_scan
 
     a, b = render_scan(scan, "svg"), render_scan(scan, "svg")
     assert a == b and a.startswith(b"<?xml")
@@ -34,8 +34,8 @@ def test_labels_legend_and_lines(scan):
     require_module("matplotlib", install="pip install 'symgrad[plot]'")
     import math
 
-    from symgrad.backends.numpy_backend import format_info
-    from symgrad.plotting import scan_figure
+    from symgrad.numeric.numpy_backend import format_info
+    from symgrad.present.plotting import scan_figure
 
     ax = scan_figure(scan).axes[0]
     assert "depth" in ax.get_xlabel() and "log_{10}" in ax.get_ylabel()
@@ -54,7 +54,7 @@ def test_labels_legend_and_lines(scan):
 
 def test_bad_paths_leave_no_file(scan, tmp_path):
     require_module("matplotlib", install="pip install 'symgrad[plot]'")
-    from symgrad.plotting import plot_scan
+    from symgrad.present.plotting import plot_scan
 
     with pytest.raises(SymgradError, match=r"\.png or \.svg"):
         plot_scan(scan, tmp_path / "s.pdf")
@@ -65,7 +65,7 @@ def test_bad_paths_leave_no_file(scan, tmp_path):
 
 def test_missing_matplotlib_is_a_clear_error(scan, monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # makes `import matplotlib` fail
-    from symgrad.plotting import render_scan
+    from symgrad.present.plotting import render_scan
 
     with pytest.raises(MissingExtraError, match=r"symgrad\[plot\]"):
         render_scan(scan, "svg")
@@ -87,7 +87,7 @@ def test_docstring_example():
     require_module("matplotlib", install="pip install 'symgrad[plot]'")
     import doctest
 
-    import symgrad.plotting
+    import symgrad.present.plotting
 
-    result = doctest.testmod(symgrad.plotting)
+    result = doctest.testmod(symgrad.present.plotting)
     assert result.attempted > 0 and result.failed == 0

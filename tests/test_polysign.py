@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import sympy
 
-from symgrad.claims import check_claim
-from symgrad.stationary.polysign import factor_sign, lower_bound
+from symgrad.analysis.claims import check_claim
+from symgrad.analysis.stationary.polysign import factor_sign, lower_bound
 
 x, y, z = sympy.symbols("x y z", real=True)
 

@@ -1,6 +1,6 @@
 """Every printed bound is a bound: outward rounding, and the boxes of `hessian --small-gradient`.
 
-* :func:`symgrad.output.format_bound` against Python's ``decimal`` module, whose
+* :func:`symgrad.base.output.format_bound` against Python's ``decimal`` module, whose
   division under ``ROUND_CEILING`` / ``ROUND_FLOOR`` is correctly rounded (an
   independent oracle), for exact rationals and for the ends of Arb balls.
 * Each box printed by ``symgrad hessian --small-gradient`` (depths 2-4, every
@@ -24,8 +24,8 @@ from flint import arb, ctx, fmpq
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from symgrad.cli import main
-from symgrad.output import format_bound
+from symgrad.base.output import format_bound
+from symgrad.interfaces.cli import main
 
 # -- the helper against an independent oracle -------------------------------------------
 
@@ -237,8 +237,8 @@ def test_every_printed_box_bound_holds_at_dense_samples(capsys, act, depth):
 
 def test_the_issue_example_box():
     """Sigmoid, depth 3, box 16*(1,1,1) +/- 1/10: the corner 15.9 gives 1.24370571e-7."""
-    from symgrad.chain import Chain
-    from symgrad.stationary.landscape import small_gradient_regions
+    from symgrad.analysis.stationary.landscape import small_gradient_regions
+    from symgrad.core.chain import Chain
 
     reg = next(r for r in small_gradient_regions(Chain(3), Fraction(1, 1000))
                if r.center[0] == 16)
@@ -259,7 +259,7 @@ def test_classify_root_radius_covers_the_printed_point(digits):
     """The roots of 4x^3 - 6x + 1 and sinh(y) = 1, found here by mpmath at 60 digits, lie
     within the printed radius of the printed coordinates (rounding of the midpoint included:
     the enclosure's own radius is far smaller than that rounding)."""
-    from symgrad.stationary import analyse
+    from symgrad.analysis.stationary import analyse
 
     res = analyse("x**4 - 3*x**2 + x + cosh(y) - y", box="-3,3", digits=digits)
     assert len(res.points) == 3
@@ -280,8 +280,8 @@ def test_verify_bound_rows_print_upper_bounds():
     """Each row "L=n: |dF/dw1| = g <= b" of the battery: b is at least the exact bound
     prod_{i>=2} |w_i| * sup^(L-1) (sup = 1/4, 1, 1), computed here with Fractions, and
     at most one unit in its 4th digit above it."""
-    from symgrad.verify.battery import run_battery
-    from symgrad.weights import parse_weights
+    from symgrad.analysis.verify.battery import run_battery
+    from symgrad.numeric.weights import parse_weights
 
     sup = {"sigmoid": Fraction(1, 4), "tanh": Fraction(1), "softplus": Fraction(1)}
     rep = run_battery(backends=(), depths=(2, 5, 10, 30), activations=tuple(sup),
@@ -315,7 +315,7 @@ def test_check_enclosure_contains_the_truth(claim, truth):
     """A 15-digit midpoint of a 256-bit ball is off by far more than the ball's radius: the
     printed radius must cover that rounding (the truth by mpmath at 80 digits, exact
     decimal input)."""
-    from symgrad.claims import check_claim
+    from symgrad.analysis.claims import check_claim
 
     res = check_claim(claim)
     m = re.search(r"lhs - rhs in \[(\S+) ± (\S+)\]", res.evidence)

@@ -7,11 +7,11 @@ from fractions import Fraction
 import mpmath
 import pytest
 
-from symgrad.backends.certified import reference_values
-from symgrad.backends.mpmath_backend import format_significant
-from symgrad.chain import Chain
-from symgrad.errors import SymgradError
-from symgrad.weights import parse_weights
+from symgrad.base.errors import SymgradError
+from symgrad.core.chain import Chain
+from symgrad.numeric.certified import reference_values
+from symgrad.numeric.mpmath_backend import format_significant
+from symgrad.numeric.weights import parse_weights
 
 ACT = {
     "sigmoid": lambda t: 1 / (1 + mpmath.exp(-t)),

@@ -21,11 +21,11 @@ import mpmath
 import pytest
 import sympy
 
-from symgrad.activations import sigmoid
-from symgrad.errors import SymgradError
-from symgrad.progress import progress_enabled, task_progress, track
-from symgrad.report import MARKER, ReportOptions, build_report
-from symgrad.report.mathml import to_mathml
+from symgrad.base.errors import SymgradError
+from symgrad.core.activations import sigmoid
+from symgrad.interfaces.report import MARKER, ReportOptions, build_report
+from symgrad.present.mathml import to_mathml
+from symgrad.present.progress import progress_enabled, task_progress, track
 from tests._require import REQUIRE_ALL
 
 SMALL = ["--depth", "5", "--scan-depth", "60", "--backends", "none", "--quiet"]
@@ -34,7 +34,8 @@ SMALL = ["--depth", "5", "--scan-depth", "60", "--backends", "none", "--quiet"]
 def run_report(*args: str, env: dict | None = None, prelude: str = "",
                cwd: Path | None = None) -> subprocess.CompletedProcess:
     """Run `symgrad report ARGS` in a fresh interpreter (``prelude`` runs first)."""
-    code = f"{prelude}\nimport sys\nfrom symgrad.cli import main\nsys.exit(main(sys.argv[1:]))"
+    code = (f"{prelude}\nimport sys\nfrom symgrad.interfaces.cli import main\n"
+            "sys.exit(main(sys.argv[1:]))")
     full_env = dict(os.environ, **(env or {}))
     full_env.pop("CI", None)
     return subprocess.run([sys.executable, "-c", code, "report", *args], capture_output=True,
@@ -213,7 +214,7 @@ def test_empty_existing_folder_is_accepted(tmp_path):
     ],
 )
 def test_bad_input_is_one_line_and_writes_nothing(tmp_path, capsys, args, needle):
-    from symgrad.cli import main
+    from symgrad.interfaces.cli import main
 
     out = tmp_path / "never"
     base = ["--depth", "5", "--backends", "none", "--quiet"]
@@ -225,7 +226,7 @@ def test_bad_input_is_one_line_and_writes_nothing(tmp_path, capsys, args, needle
 
 
 def test_out_is_a_file_or_below_a_file(tmp_path, capsys):
-    from symgrad.cli import main
+    from symgrad.interfaces.cli import main
 
     f = tmp_path / "file.txt"
     f.write_text("x")
@@ -238,7 +239,7 @@ def test_out_is_a_file_or_below_a_file(tmp_path, capsys):
 
 def test_unwritable_folder(tmp_path, capsys):
     """A folder that cannot be written: one-line error, nothing half-written."""
-    from symgrad.cli import main
+    from symgrad.interfaces.cli import main
 
     targets = []
     if sys.platform.startswith("linux") and Path("/proc/self").is_dir():
@@ -260,8 +261,8 @@ def test_unwritable_folder(tmp_path, capsys):
 def test_open_uses_the_browser_but_never_in_ci(tmp_path, monkeypatch, capsys):
     import webbrowser
 
-    import symgrad.cli.cmd_report as cmd
-    from symgrad.cli import main
+    import symgrad.interfaces.cli.cmd_report as cmd
+    from symgrad.interfaces.cli import main
 
     opened: list[str] = []
     monkeypatch.setattr(webbrowser, "open", opened.append)
@@ -299,7 +300,7 @@ def test_missing_extras_and_latex_are_named_with_the_fix(tmp_path):
 
 
 def test_interrupt_while_writing_leaves_no_partial_file(tmp_path, monkeypatch):
-    import symgrad.output as output
+    import symgrad.base.output as output
 
     rep = build_report(ReportOptions(depth=4, scan_depth=40, backends=()),
                        steps=("derivation", "reference", "scan"))
@@ -331,7 +332,8 @@ def test_sigint_exits_130_without_partial_files(tmp_path):
     import time
 
     out = tmp_path / "rep"
-    code = ("import sys\nfrom symgrad.cli import main\nimport symgrad.report.sections\n"
+    code = ("import sys\nfrom symgrad.interfaces.cli import main\n"
+            "import symgrad.interfaces.report.sections\n"
             "print('ready', file=sys.stderr, flush=True)\nsys.exit(main(sys.argv[1:]))")
     env = {k: v for k, v in os.environ.items() if k != "CI"}
     proc = subprocess.Popen([sys.executable, "-c", code, "report", "--out", str(out),
@@ -401,7 +403,7 @@ def test_progress_draws_on_a_terminal_only(monkeypatch):
 
 
 def test_decimal_helpers_are_exact():
-    from symgrad.report.sections import decimal, short
+    from symgrad.interfaces.report.sections import decimal, short
 
     assert decimal(sympy.Rational(1, 4) ** 39, 6) == "3.30872e-24"  # 4**-39 = 3.308722...e-24
     assert short("4.380479830262e-26") == "4.38048e-26"
@@ -412,9 +414,9 @@ def test_certified_checks_can_fail():
     """A wrong reference digit and a wrong bound are caught (the checks are not vacuous)."""
     import dataclasses
 
-    from symgrad.chain import Chain
-    from symgrad.report.model import Context
-    from symgrad.report.verification import certified_rows
+    from symgrad.core.chain import Chain
+    from symgrad.interfaces.report.model import Context
+    from symgrad.interfaces.report.verification import certified_rows
 
     ctx = Context(ReportOptions(depth=10, backends=()), Chain(10), (Fraction(1),) * 10)
     good = ctx.reference

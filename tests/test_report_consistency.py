@@ -275,7 +275,7 @@ def test_page_tables_equal_the_json_files(report):
     for name, value, radius, digits in table[1:]:
         r = rows[name]
         assert (value, radius, digits) == (r["value"], r["radius"], r["certified_digits"])
-    from symgrad.precision import EVENTS
+    from symgrad.analysis.precision import EVENTS
 
     events = next(t for t in page.tables if t and t[0][0] == "event")
     formats = events[0][1:]

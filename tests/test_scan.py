@@ -17,14 +17,14 @@ import mpmath
 import numpy as np
 import pytest
 
-from symgrad.backends import numpy_backend as nb
-from symgrad.backends.certified import certified_values
-from symgrad.chain import Chain
-from symgrad.cli import main
-from symgrad.errors import SymgradError
-from symgrad.precision import EVENTS, MAX_SCAN_DEPTH, scan_depths
-from symgrad.precision.scan import true_prefix
-from symgrad.weights import parse_weights
+from symgrad.analysis.precision import EVENTS, MAX_SCAN_DEPTH, scan_depths
+from symgrad.analysis.precision.scan import true_prefix
+from symgrad.base.errors import SymgradError
+from symgrad.core.chain import Chain
+from symgrad.interfaces.cli import main
+from symgrad.numeric import numpy_backend as nb
+from symgrad.numeric.certified import certified_values
+from symgrad.numeric.weights import parse_weights
 
 FINFO = {
     "float64": np.finfo(np.float64),

@@ -11,9 +11,9 @@ import ml_dtypes
 import numpy as np
 import pytest
 
-from symgrad.cli import main
-from symgrad.errors import SymgradError
-from symgrad.precision import small_gradient_example
+from symgrad.analysis.precision import small_gradient_example
+from symgrad.base.errors import SymgradError
+from symgrad.interfaces.cli import main
 
 FINFO = {
     "float64": np.finfo(np.float64),

@@ -4,9 +4,9 @@ import math
 
 import pytest
 
-from symgrad.errors import SymgradError
-from symgrad.stationary import analyse
-from symgrad.stationary.analyse import decimal_value
+from symgrad.analysis.stationary import analyse
+from symgrad.analysis.stationary.analyse import decimal_value
+from symgrad.base.errors import SymgradError
 
 
 def classes(text, **kw):
@@ -191,7 +191,7 @@ def test_bad_input(kw, match):
 
 
 def test_cli(capsys):
-    from symgrad.cli import main
+    from symgrad.interfaces.cli import main
 
     assert main(["classify", "x**2 - y**2", "--format", "json"]) == 0
     out = capsys.readouterr().out

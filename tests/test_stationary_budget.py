@@ -7,9 +7,9 @@ import time
 
 import pytest
 
-from symgrad.errors import SymgradError
-from symgrad.stationary import analyse
-from symgrad.stationary.budget import run_with_budget
+from symgrad.analysis.stationary import analyse
+from symgrad.analysis.stationary.budget import run_with_budget
+from symgrad.base.errors import SymgradError
 
 
 def test_budget_interrupts_a_long_computation_and_restores_the_handler():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from symgrad.stationary import analyse
+from symgrad.analysis.stationary import analyse
 
 
 @pytest.mark.parametrize(

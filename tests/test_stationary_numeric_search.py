@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from symgrad.stationary import analyse
+from symgrad.analysis.stationary import analyse
 
 
 def test_gaussian_times_x_has_both_extrema():

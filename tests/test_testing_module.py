@@ -10,7 +10,7 @@ import mpmath
 import numpy as np
 import pytest
 
-from symgrad.errors import SymgradError
+from symgrad.base.errors import SymgradError
 from symgrad.testing import (
     NotCheckableError,
     assert_chain_gradient_close,

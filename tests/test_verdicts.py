@@ -11,19 +11,19 @@ from fractions import Fraction
 
 import pytest
 
-from symgrad.chain import Chain
-from symgrad.cli import main
-from symgrad.verdicts import (
+from symgrad.analysis.verdicts import (
     CHECK_EXIT_CODES,
     EXIT_INTERNAL_ERROR,
     Verdict,
     verify_exit_code,
     verify_summary,
 )
-from symgrad.verify.battery import Check, VerificationReport, run_battery
-from symgrad.verify.emulation import emulate, format_rounding
-from symgrad.verify.tolerance import compare_value, row_verdict
-from symgrad.weights import parse_weights
+from symgrad.analysis.verify.battery import Check, VerificationReport, run_battery
+from symgrad.analysis.verify.emulation import emulate, format_rounding
+from symgrad.analysis.verify.tolerance import compare_value, row_verdict
+from symgrad.core.chain import Chain
+from symgrad.interfaces.cli import main
+from symgrad.numeric.weights import parse_weights
 from tests._require import require_module
 
 # bfloat16: 8 significand bits (7 stored), smallest normal 2^-126; float16: 11 bits, 2^-14
@@ -77,7 +77,7 @@ def test_report_counts_and_styles_apart():
     assert [c["status"] for c in rep.to_json()["checks"]] == ["PASS", "NOT CHECKABLE",
                                                               "MEASURED"]
 
-    from symgrad.report.verification import Row
+    from symgrad.interfaces.report.verification import Row
 
     cell = Row("c", "m", "s", Verdict.NOT_CHECKABLE).cells()[-1].html
     assert cell == '<span class="badge info">NOT CHECKABLE</span>'  # neutral, never green
@@ -106,7 +106,7 @@ def test_row_with_every_value_underflowed_is_not_checkable():
 
 def test_framework_row_that_compared_nothing_is_not_checkable():
     require_module("torch")
-    from symgrad.verify.autodiff import compare_gradient
+    from symgrad.analysis.verify.autodiff import compare_gradient
 
     # tanh, depth 30, N(0,1) weights (seed 0): every float16 value is below 2^-14
     g = compare_gradient("torch", Chain(30, activation="tanh"),
@@ -136,7 +136,7 @@ def test_emulation_of_a_two_layer_chain_by_hand(backend):
     assert e.value == {187 / 256}
     assert e.grad_w[0] == {202 / 1024} and e.grad_w[1] == {202 / 1024}
     require_module(backend)
-    from symgrad.verify.autodiff import load_backend
+    from symgrad.analysis.verify.autodiff import load_backend
 
     r = load_backend(backend).gradient(Chain(2), [Fraction(1), Fraction(1)], "bfloat16")
     assert (r.value, *r.grad_w) == (187 / 256, 202 / 1024, 202 / 1024)
@@ -155,8 +155,8 @@ def test_low_precision_rows_check_something_that_can_fail(backend, fmt):
     require_module(backend)
     import numpy as np
 
-    from symgrad.verify.autodiff import compare_gradient, load_backend
-    from symgrad.verify.emulation_check import compare_emulation
+    from symgrad.analysis.verify.autodiff import compare_gradient, load_backend
+    from symgrad.analysis.verify.emulation_check import compare_emulation
 
     chain = Chain(30, activation="sigmoid")
     w = parse_weights("normal:0,1,seed=0", 30)
@@ -186,7 +186,7 @@ def test_low_precision_rows_check_something_that_can_fail(backend, fmt):
 def test_emulation_agrees_with_the_frameworks_on_varied_chains(backend):
     """No false FAIL: seed and general form (biases, input), three activations, wide weights."""
     require_module(backend)
-    from symgrad.verify.emulation_check import compare_emulation
+    from symgrad.analysis.verify.emulation_check import compare_emulation
 
     for fmt in ("float16", "bfloat16"):
         for act in ("sigmoid", "tanh", "softplus"):
@@ -219,8 +219,8 @@ def test_verify_counts_not_checkable_and_measured_apart():
 
 def test_report_rows_show_not_checkable_neutral_and_the_emulation_row():
     require_module("torch")
-    from symgrad.report.autodiff import autodiff_rows
-    from symgrad.report.model import Context, ReportOptions
+    from symgrad.interfaces.report.autodiff import autodiff_rows
+    from symgrad.interfaces.report.model import Context, ReportOptions
 
     # weights 1, depth 12: 4 (1 + sum a_i) 2^-7 with a_i ~ 1 + 0.66 + 2 e^0.66 ~ 5.5: tol ~ 2
     ctx = Context(ReportOptions(depth=12, backends=("torch",), formats=("bfloat16",)),

@@ -9,14 +9,14 @@ import mpmath
 import numpy as np
 import pytest
 
-from symgrad.chain import Chain
-from symgrad.cli import main
-from symgrad.errors import SymgradError
-from symgrad.verify import autodiff
-from symgrad.verify.autodiff import parse_backends, reference_hessian
-from symgrad.verify.battery import run_battery
-from symgrad.verify.tolerance import compare_value, format_info, parse_formats, tolerance
-from symgrad.verify.vectorized import gradient_float64
+from symgrad.analysis.verify import autodiff
+from symgrad.analysis.verify.autodiff import parse_backends, reference_hessian
+from symgrad.analysis.verify.battery import run_battery
+from symgrad.analysis.verify.tolerance import compare_value, format_info, parse_formats, tolerance
+from symgrad.analysis.verify.vectorized import gradient_float64
+from symgrad.base.errors import SymgradError
+from symgrad.core.chain import Chain
+from symgrad.interfaces.cli import main
 from tests._require import require_module
 
 # IEEE 754 constants (textbook values: binary64/32/16 and bfloat16 with 8 exponent bits)
@@ -126,7 +126,7 @@ class _WrongBackend:
 
     @staticmethod
     def gradient(chain, weights, fmt, biases=None, x=None):
-        from symgrad.backends import torch_backend
+        from symgrad.numeric import torch_backend
 
         real = torch_backend.gradient(chain, weights, fmt)
         return type(real)(real.backend, fmt, real.value, real.grad_w * (1 + 1e-6), None, None,
@@ -150,7 +150,7 @@ def test_a_wrong_gradient_fails(monkeypatch):
 
 
 def test_cli_missing_backend_is_skipped_not_passed(monkeypatch, capsys):
-    monkeypatch.setattr("symgrad.verify.battery.backend_available", lambda name: False)
+    monkeypatch.setattr("symgrad.analysis.verify.battery.backend_available", lambda name: False)
     rc = main(["verify", "--depths", "2", "--hessian-depths", "2", "--activations", "sigmoid"])
     out = capsys.readouterr().out
     assert rc == 1
@@ -218,7 +218,7 @@ def test_flush_to_zero_report(backend):
 
 
 def test_html_is_escaped():
-    from symgrad.verify.battery import Check, VerificationReport
+    from symgrad.analysis.verify.battery import Check, VerificationReport
 
     rep = VerificationReport([Check("g", "<script>", "FAIL", "a & b")], {}, ["<b>"])
     html = rep._repr_html_()

@@ -7,8 +7,8 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from symgrad.errors import SymgradError
-from symgrad.weights import parse_number, parse_weights
+from symgrad.base.errors import SymgradError
+from symgrad.numeric.weights import parse_number, parse_weights
 
 
 def test_single_number_repeats():

@@ -1,0 +1,309 @@
+"""Documents with numbers computed when they are built.
+
+:func:`small_gradient_document` -- the text's f_c(x) = max(0, c x) with
+c = 10^-90 and p = 10^9999: exact values (SymPy rationals), the derivative
+from ``sympy.diff``, and the same at arbitrary precision with mpmath,
+including the precision below which a gradient step from p is lost.
+
+:func:`machine_epsilon_document` -- machine epsilon of float64, float32,
+float16 and bfloat16 (from ``numpy.finfo``/``ml_dtypes.finfo``), the rounding
+rule that makes small updates vanish (checked in each format's own
+arithmetic), and the depths at which dF/dw_1 of the text's sigmoid chain
+(all weights 1) drops below it and below the smallest subnormal -- the
+depths come from the precision lab's scan (:mod:`symgrad.analysis.precision.scan`)
+and each is checked by a full certified evaluation (Arb balls) of the chain.
+
+>>> small_gradient_document().verified
+True
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import mpmath
+import sympy
+from flint import arb, ctx, fmpq
+
+from symgrad.core.chain import Chain
+from symgrad.core.induction import L_
+from symgrad.interfaces.documents.model import Document, Section, Step
+from symgrad.numeric import flint_backend
+from symgrad.numeric.decimal_text import round_ball
+
+__all__ = [
+    "FORMATS",
+    "SCAN_DEPTH",
+    "decided_float",
+    "machine_epsilon_document",
+    "small_gradient_document",
+]
+
+#: the binary formats of the machine-epsilon document
+FORMATS = ("float64", "float32", "float16", "bfloat16")
+#: depths scanned by the machine-epsilon document (float64's gradient reaches 0 near 500)
+SCAN_DEPTH = 1000
+_X = sympy.Symbol("x", real=True)
+
+
+def _float(value, digits: int = 6) -> sympy.Float:
+    """A SymPy Float with ``digits`` significant digits (from an exact or mpmath value)."""
+    if isinstance(value, Fraction):
+        value = sympy.Rational(value.numerator, value.denominator)
+    return sympy.Float(value, digits)
+
+
+def small_gradient_document(example=None) -> Document:
+    """f_c(x) = max(0, c x): a tiny gradient far from the minimum (the text's example).
+
+    ``example``: the precision lab's :class:`~symgrad.analysis.precision.SmallGradient` to show
+    (``symgrad report`` passes the one its page shows, computed once for its formats);
+    by default it is computed here for every format.
+    """
+    c = sympy.Symbol("c", positive=True)
+    fc = sympy.Function("f_c")
+    f = sympy.Max(0, c * _X)
+    c_val, p_val = sympy.Rational(1, 10**90), sympy.Integer(10) ** 9999
+    xp = sympy.Symbol("x", positive=True)
+    deriv_pos = sympy.diff(f.xreplace({_X: xp}), xp)
+    value = f.xreplace({c: c_val, _X: p_val})
+    grad = deriv_pos.xreplace({c: c_val, xp: p_val})
+    # the minimum: f >= 0 everywhere (a Max with 0) and f(0) = 0
+    at_zero = f.xreplace({_X: 0})
+    defs = [
+        Step("The function.", "the text's example",
+             sympy.Eq(fc(_X), f, evaluate=False)),
+        Step("Its minimum value is 0: it is a maximum with 0, and it is 0 at the origin.",
+             "Max(0, .) >= 0, and substitution x = 0",
+             sympy.Eq(fc(0), at_zero, evaluate=False), at_zero == 0),
+        Step("For positive x the derivative is the constant c.",
+             "sympy.diff with x > 0 (Max(0, c x) = c x there)",
+             sympy.Eq(sympy.Derivative(sympy.Symbol("f_c"), xp), deriv_pos, evaluate=False),
+             deriv_pos == c),
+    ]
+    from symgrad.analysis.precision.small_gradient import small_gradient_example
+
+    # the precision lab's computation of the same example
+    lab = small_gradient_example() if example is None else example
+    same = (lab.exact_value, lab.exact_derivative) == ("1e+9909", "1e-90") and (
+        sympy.Integer(10) ** 9909 == value and sympy.Rational(1, 10**90) == grad)
+    exact = [
+        Step("The text's values.", "the example's choice",
+             sympy.Eq(c, c_val, evaluate=False)),
+        Step("", "the example's choice", sympy.Eq(sympy.Symbol("p"), p_val, evaluate=False)),
+        Step("The value at p, exactly: far above the minimum 0.",
+             "exact rational arithmetic; symgrad.analysis.precision.small_gradient gives the same",
+             sympy.Eq(fc(sympy.Symbol("p")), value, evaluate=False), same),
+        Step("The derivative at p, exactly.",
+             "the derivative above at x = p; "
+             "symgrad.analysis.precision.small_gradient gives the same",
+             sympy.Eq(sympy.Derivative(sympy.Symbol("f_c"), sympy.Symbol("p")), grad,
+                      evaluate=False), grad == c_val and same),
+    ]
+    formats = [Step(f"{r.format}: p is {r.p} ({r.status_p}), c is {r.c} ({r.status_c}), "
+                    f"f_c(p) is {r.value} and f_c'(p) is {r.derivative} ({r.status_derivative}).",
+                    "symgrad.analysis.precision.small_gradient: "
+                    "each operation rounded to the format")
+               for r in lab.rows]
+    # arbitrary precision: mpmath numbers (exponents are unbounded)
+    with mpmath.workdps(30):
+        mc, mp = mpmath.mpf(10) ** -90, mpmath.mpf(10) ** 9999
+        m_value = max(mpmath.mpf(0), mc * mp)
+        h = mp * mpmath.mpf(10) ** -10
+        m_slope = (max(0, mc * (mp + h)) - max(0, mc * (mp - h))) / (2 * h)
+        ok_value = mpmath.almosteq(m_value, mpmath.mpf(10) ** 9909, rel_eps=mpmath.mpf(10) ** -25)
+        ok_slope = mpmath.almosteq(m_slope, mc, rel_eps=mpmath.mpf(10) ** -25)
+    need = 9999 + 90 + 1  # digits to hold p - c (from the exponents of p and c)
+    with mpmath.workdps(50):
+        lost_50 = mpmath.mpf(10) ** 9999 - mpmath.mpf(10) ** -90 == mpmath.mpf(10) ** 9999
+    with mpmath.workdps(need + 5):
+        kept = mpmath.mpf(10) ** 9999 - mpmath.mpf(10) ** -90 != mpmath.mpf(10) ** 9999
+    numeric = [
+        Step("The value at p with mpmath (30 digits).",
+             "mpmath multiplication at 30 significant digits; agrees with the exact value to "
+             "25 digits", sympy.Eq(fc(sympy.Symbol("p")), sympy.Float(m_value, 10),
+                                   evaluate=False), bool(ok_value)),
+        Step(("The slope at p from a central difference with step ",
+              sympy.Rational(1, 10**10) * sympy.Symbol("p"), "."),
+             "mpmath, 30 digits (f_c is linear near p, so the difference quotient is exact "
+             "up to rounding); agrees with c to 25 digits",
+             sympy.Eq(sympy.Symbol("slope"), sympy.Float(m_slope, 10), evaluate=False),
+             bool(ok_slope)),
+        Step(("One gradient step with learning rate 1 changes p by c only; at 50 digits "
+              "the update is lost, and it takes ", sympy.Integer(need), " digits to keep it."),
+             "mpmath at 50 digits: p - c == p; at the stated precision: p - c != p",
+             sympy.Eq(sympy.Symbol("p_1"), sympy.Symbol("p") - c, evaluate=False),
+             bool(lost_50 and kept)),
+    ]
+    p_sym = sympy.Symbol("p")
+    closing = ("The gradient ", grad, " is tiny while ",
+               sympy.Eq(fc(p_sym), value, evaluate=False), " is far above the minimum 0, and "
+               "the nearest minimiser (", sympy.Le(_X, 0, evaluate=False), ") is at distance ",
+               p_val, ". A small gradient does not mean a point close to the optimum.")
+    note = ("The text states the derivative at p as ", sympy.Rational(1, 10**99), "; with ",
+            sympy.Eq(c, c_val, evaluate=False), " the derivative computed above is c itself, ",
+            grad, ". The conclusion is unchanged.")
+    return Document("A small gradient far from the minimum", (
+        Section("The function", "", tuple(defs)),
+        Section("Exact values", "", tuple(exact)),
+        Section("At arbitrary precision", "", tuple(numeric), closing),
+        Section("In binary floating point",
+                "The same example in the machine formats: p does not even exist there.",
+                tuple(formats)),
+    ), "Every value below was computed when this document was built.", (note,))
+
+
+# -- machine epsilon --------------------------------------------------------------------
+def _finfo(name: str):
+    import ml_dtypes
+    import numpy as np
+
+    dtype = ml_dtypes.bfloat16 if name == "bfloat16" else getattr(np, name)
+    info = ml_dtypes.finfo(dtype) if name == "bfloat16" else np.finfo(dtype)
+    return dtype, Fraction(float(info.eps)), Fraction(float(info.smallest_subnormal))
+
+
+def _pow2(value: Fraction) -> sympy.Expr:
+    """An exact power of two as ``2**n`` (unevaluated, so it prints as a power)."""
+    n = value.numerator.bit_length() - value.denominator.bit_length()
+    if Fraction(2) ** n != value:
+        raise ValueError(f"{value} is not a power of two")
+    return sympy.Pow(2, n, evaluate=False)
+
+
+def _lost_rule_holds(dtype, eps: Fraction) -> bool:
+    """In the format's own arithmetic: 1 - eps/4 rounds to 1, 1 - (next number up) does not."""
+    quarter = float(eps / 4)
+    above = float(eps / 4 * (1 + eps))
+    one = dtype(1)
+    return bool(one - dtype(quarter) == one) and bool(one - dtype(above) != one)
+
+
+def _arb(value: Fraction) -> arb:
+    return arb(fmpq(value.numerator, value.denominator))
+
+
+def decided_float(ball, digits: int) -> sympy.Float:
+    """A SymPy ``Float`` of the ball's value correctly rounded to ``digits`` digits; raises
+    ``ValueError`` if the ball does not decide them (a caller bug: the documents evaluate
+    at far more bits than they show)."""
+    text = round_ball(ball, digits)
+    if text is None:
+        raise ValueError(f"the ball {ball} does not decide {digits} digits")
+    return sympy.Float(text, digits)
+
+
+def _mid(ball) -> sympy.Float:
+    """The ball's value correctly rounded to 6 digits (decided by the ball)."""
+    return decided_float(ball, 6)
+
+
+def _gradient_ball(depth: int):
+    """dF/dw_1 of the depth-``depth`` seed sigmoid chain, weights 1: an Arb ball (256 bits).
+
+    A full evaluation of that chain by the shared recurrence, independent of the
+    precision lab's prefix scan.
+    """
+    return flint_backend.evaluate(Chain(depth), [Fraction(1)] * depth, prec=256).grad_w[0]
+
+
+def _crossing_checked(depth: int, threshold: Fraction) -> tuple[bool, object]:
+    """True when the gradient is below ``threshold`` at ``depth`` and not at ``depth - 1``."""
+    g, t = _gradient_ball(depth), _arb(threshold)
+    before = _gradient_ball(depth - 1) if depth > 1 else arb(1)
+    with ctx.workprec(256):
+        return bool(g < t and before > t), g
+
+
+def machine_epsilon_document(max_depth: int = SCAN_DEPTH, *,
+                             formats: tuple[str, ...] = FORMATS, depths: bool = True) -> Document:
+    """Machine epsilon, and where updates vanish (:mod:`symgrad.analysis.precision.scan`).
+
+    ``formats``: the formats shown.  ``depths=False`` leaves out the depth scan of the
+    text's chain (weights 1, learning rate 1): ``symgrad report`` shows its own scan,
+    for its own weights and learning rate, instead.
+    """
+    from symgrad.analysis.precision.scan import scan_depths
+
+    rule_steps = []
+    info = {}
+    for name in formats:
+        dtype, eps, tiny = _finfo(name)
+        info[name] = (eps, tiny)
+        rule_steps.append(Step(
+            f"{name}: machine epsilon, the gap between 1 and the next larger number.",
+            "numpy.finfo / ml_dtypes.finfo, an exact power of two",
+            sympy.Eq(sympy.Symbol(f"epsilon_{name}"), _pow2(eps), evaluate=False)))
+        rule_steps.append(Step(
+            ("Below 1 the numbers are spaced by half of epsilon, so with round-to-nearest-even "
+             "the step 1 - delta rounds back to 1 exactly when delta is at most a quarter of "
+             "epsilon:"),
+            f"checked in {name} arithmetic: 1 - eps/4 == 1, and 1 - (eps/4)(1 + eps) != 1",
+            sympy.Le(sympy.Symbol("delta"), _pow2(eps / 4), evaluate=False),
+            _lost_rule_holds(dtype, eps)))
+        rule_steps.append(Step(
+            ("The smallest subnormal number; a value below half of it rounds to zero."),
+            "numpy.finfo / ml_dtypes.finfo; the tie at half rounds to the even neighbour 0",
+            sympy.Eq(sympy.Symbol(f"tiny_{name}"), _pow2(tiny), evaluate=False)))
+    eps64 = _finfo("float64")[1]
+    rules = Section("Machine epsilon and the rounding of small updates",
+                    ("An update smaller than the spacing of the numbers near the weight cannot "
+                     "be performed: the weight rounds back to itself. In float64 the spacing at "
+                     "1 is ", _pow2(eps64), "."), tuple(rule_steps))
+    note = ("The text says updates smaller than epsilon cannot be performed; for a weight "
+            "equal to 1 and a descent step the exact limit is a quarter of epsilon (half of "
+            "it for a step upwards).")
+    if not depths:
+        return Document("Machine epsilon and vanishing updates", (rules,),
+                        "Machine epsilon and the rounding rule that makes updates vanish. All "
+                        "numbers were computed when this document was built.", (note,))
+    scan = scan_depths([Fraction(1)] * max_depth, lr=Fraction(1), formats=formats)
+    w1 = Chain(2).weights[0]
+    scan_steps = [Step(
+        ("For the text's chain with every weight 1 and learning rate 1, the step of ", w1,
+         " is minus the gradient, written ", sympy.Symbol("g_L"), " for depth ", L_, ":"),
+        "gradient descent with learning rate 1",
+        sympy.Eq(sympy.Derivative(sympy.Symbol("F"), w1), sympy.Symbol("g_L"), evaluate=False))]
+    events = (("lost_update_true", "the exact step of the first weight, rounded once, gives it "
+               "back unchanged",
+               lambda eps, tiny: eps / 4),
+              ("true_rounds_to_zero", "the exact gradient rounds to 0 in the format",
+               lambda eps, tiny: tiny / 2))
+    for name in formats:
+        first = scan.format(name).first
+        eps, tiny = info[name]
+        for key, what, threshold in events:
+            depth = first[key]
+            if depth is None:
+                scan_steps.append(Step(f"{name}: {what} at no depth up to {max_depth}.",
+                                       "symgrad.analysis.precision.scan "
+                                       "(certified prefix products)"))
+                continue
+            thr = threshold(eps, tiny)
+            ok, g = _crossing_checked(depth, thr)
+            scan_steps.append(Step(
+                (f"{name}: {what} from depth ", sympy.Integer(depth), " on; there the gradient "
+                 "is ", _mid(g), "."),
+                "first depth from symgrad.analysis.precision.scan; checked by a full certified "
+                "evaluation of the chains of this depth and the one before (Arb, 256 bits)",
+                sympy.StrictLessThan(sympy.Symbol(f"g_{depth}"), _pow2(thr), evaluate=False),
+                ok))
+        computed = [(first["lost_update"], "the step computed in the format leaves the first "
+                     "weight unchanged"),
+                    (first["zero"], "the gradient computed in the format is exactly 0")]
+        for depth, what in computed:
+            scan_steps.append(Step(
+                (f"{name}: {what} from depth ", sympy.Integer(depth), " on.") if depth else
+                f"{name}: {what} at no depth up to {max_depth}.",
+                "symgrad.analysis.precision.scan: the recurrence in the format's arithmetic"))
+    intro = ("Machine epsilon, the rounding rule that makes updates vanish, and the depths of "
+             "the text's sigmoid chain at which they vanish. All numbers were computed when "
+             "this document was built.")
+    return Document("Machine epsilon and vanishing updates", (
+        rules,
+        Section("Depths at which the updates vanish",
+                "The exact gradient shrinks geometrically with the depth (see the bound of the "
+                "gradient document). The depths come from the precision lab's depth scan "
+                "(symgrad.analysis.precision.scan) of the depths 1 to " + str(max_depth) + ".",
+                tuple(scan_steps)),
+    ), intro, (note,))

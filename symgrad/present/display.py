@@ -1,0 +1,80 @@
+"""Notebook rendering shared by symgrad's result objects (``_repr_html_``, ``_repr_latex_``).
+
+Jupyter shows an object through its ``_repr_html_``/``_repr_latex_`` methods,
+the way it shows SymPy expressions.  The result classes call the helpers here
+from inside those methods (imported there, so importing symgrad costs nothing
+extra).  Everything is built with the report's escaping HTML helpers
+(:mod:`symgrad.present.html`), its MathML printer (:mod:`symgrad.present.mathml`,
+rendered by the browser without JavaScript) and :func:`symgrad.present.latex.latex`;
+all of them import only the standard library and SymPy, so the symbolic core
+may use this module.  Long lists are cut to their first and last rows.
+
+>>> html_table(["k", "equal"], [["1", "yes"], None, ["9", "a<b"]])
+'<table><thead><tr><th>k</th><th>equal</th></tr></thead><tbody><tr><td>1</td><td>yes</td></tr><tr><td>\u22ef</td><td></td></tr><tr><td>9</td><td>a&lt;b</td></tr></tbody></table>'
+>>> elide(list(range(7)), limit=4)
+[0, 1, None, 5, 6]
+>>> import sympy
+>>> latex_display(sympy.Symbol("w1") / 4)
+'$\\\\displaystyle \\\\frac{w_{1}}{4}$'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TypeVar
+
+import sympy
+
+from symgrad.present.html import esc, table, verdict_badge
+from symgrad.present.latex import latex
+from symgrad.present.mathml import to_mathml
+
+__all__ = [
+    "GAP",
+    "MAX_ROWS",
+    "elide",
+    "esc",
+    "html_block",
+    "html_table",
+    "latex_display",
+    "math_html",
+    "verdict_badge",
+]
+
+#: what a cut row or column shows (midline horizontal ellipsis)
+GAP = "\u22ef"
+
+#: rows shown before a long table is cut (first and last half of them are kept)
+MAX_ROWS = 20
+
+T = TypeVar("T")
+
+
+def elide(items: Sequence[T], limit: int = MAX_ROWS) -> list[T | None]:
+    """``items``, or their first and last ``limit // 2`` with ``None`` for the gap."""
+    if len(items) <= limit:
+        return list(items)
+    half = limit // 2
+    return [*items[:half], None, *items[len(items) - half:]]
+
+
+def html_table(headers: Sequence[str], rows: Sequence[Sequence[object] | None], *,
+               caption: str = "") -> str:
+    """An escaped HTML table; a ``None`` row (from :func:`elide`) shows as a gap."""
+    gap = [GAP, *([""] * (len(headers) - 1))]
+    return table(headers, [gap if r is None else r for r in rows], caption=caption)
+
+
+def html_block(title: str, *parts_html: str) -> str:
+    """A ``<div>`` with an escaped bold title and trusted HTML parts (built by symgrad)."""
+    return f"<div><p><b>{esc(title)}</b></p>{''.join(parts_html)}</div>"
+
+
+def math_html(expr: sympy.Basic) -> str:
+    """``expr`` as display MathML (no script, no network)."""
+    return to_mathml(expr, display="block")
+
+
+def latex_display(expr: sympy.Basic) -> str:
+    """``$\\displaystyle ...$`` of ``expr`` with symgrad's LaTeX printer."""
+    return f"$\\displaystyle {latex(expr)}$"
