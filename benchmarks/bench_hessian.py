@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import time
 
-from flint import arb_mat
+from flint import arb_mat, ctx
 
 from symgrad.analysis.stationary import landscape
-from symgrad.analysis.stationary.evaluate import flint_prec
 from symgrad.core.chain import Chain
 from symgrad.numeric.dual import activation_derivatives
+from symgrad.numeric.hessian import chain_forward, fraction_ball
 from symgrad.numeric.weights import parse_weights
 
 
@@ -52,10 +52,10 @@ def main() -> None:
     for n in (50, 100, 200, 300):
         w = parse_weights(spec, n)
         bits = 20 * 4 + 64 + 2 * n
-        with flint_prec(bits):
-            wb = [landscape._ball(v) for v in w]
+        with ctx.workprec(bits):
+            wb = [fraction_ball(v) for v in w]
             base = timed(dense_forward_hessian, Chain(n), wb)
-            new = timed(landscape.chain_forward, Chain(n), wb)
+            new = timed(chain_forward, Chain(n), wb)
         print(f"{n:>6} {base:>13.3f} {new:>15.3f} {base / new:>8.0f}x")
     print()
     print("## symgrad hessian end to end, 20 certified digits (s)")

@@ -15,18 +15,39 @@ Numeric backends live in :mod:`symgrad.numeric`.
 w2*(1 - sigmoid(o1*w2))*sigmoid(o1*w2)
 """
 
+import importlib
+
+from symgrad.base import reprs as _reprs
 from symgrad.base.errors import SymgradError
 from symgrad.base.version import __version__
-from symgrad.core.activations import (
-    ACTIVATIONS,
-    derivative_supremum,
-    get_activation,
-    sigmoid,
-    softplus,
-)
-from symgrad.core.chain import Chain
-from symgrad.core.derive import derive_layerwise, derive_naive, stated_form, verify_routes
-from symgrad.core.induction import prove_closed_form, symbolic_closed_form
+
+#: public name -> module that defines it, imported on first use (PEP 562), so that
+#: ``import symgrad`` (and the numeric commands) load no SymPy
+_LAZY = {
+    **dict.fromkeys(
+        ("ACTIVATIONS", "derivative_supremum", "get_activation", "sigmoid", "softplus"),
+        "symgrad.core.activations",
+    ),
+    "Chain": "symgrad.core.chain",
+    **dict.fromkeys(
+        ("derive_layerwise", "derive_naive", "stated_form", "verify_routes"),
+        "symgrad.core.derive",
+    ),
+    **dict.fromkeys(("prove_closed_form", "symbolic_closed_form"), "symgrad.core.induction"),
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'symgrad' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = [
     "ACTIVATIONS",
@@ -44,3 +65,9 @@ __all__ = [
     "symbolic_closed_form",
     "verify_routes",
 ]
+
+# Jupyter display: the presentation layer registers a layer's renderers on the first
+# display of an object of that layer (see symgrad.base.reprs)
+_reprs.add_loader("symgrad.core", lambda: importlib.import_module("symgrad.present.core_reprs"))
+_reprs.add_loader("symgrad.numeric",
+                  lambda: importlib.import_module("symgrad.present.numeric_reprs"))

@@ -30,13 +30,13 @@ from symgrad.analysis.verify.tolerance import (
     MAX_CHECKABLE_TOLERANCE,
     chain_tolerance,
     compare_value,
-    format_info,
 )
 from symgrad.base.errors import SymgradError
 from symgrad.base.output import dumps_json, write_atomic
 from symgrad.core.chain import Chain
 from symgrad.numeric.certified import certified_values
 from symgrad.numeric.flint_backend import arb_to_mpf
+from symgrad.numeric.formats import format_info
 from symgrad.numeric.weights import parse_number, parse_weights
 
 __all__ = [

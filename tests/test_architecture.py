@@ -179,3 +179,48 @@ def test_low_layers_import_only_their_libraries(lay):
             bad.append(f"{m}:{line} imports {name}")
     allowed = sorted(THIRD_PARTY[lay])
     assert not bad, f"the {lay} layer imports more than {allowed}:\n" + "\n".join(bad)
+
+
+def test_showing_a_core_object_loads_no_numeric_or_interface_module():
+    """Jupyter display of a core result goes through the presentation layer only.
+
+    (SymPy itself imports mpmath, and python-flint as its ground types when installed,
+    so those two are not counted.)"""
+    import subprocess
+
+    code = (
+        "import sys\n"
+        "from symgrad.core.chain import Chain\n"
+        "from symgrad.core.derive import derive_layerwise\n"
+        "html = derive_layerwise(Chain(3))._repr_html_()\n"
+        "assert '<math' in html, html\n"
+        "loaded = [m for m in sys.modules if m.split('.')[0] in ('numpy', 'jax', 'torch',"
+        " 'matplotlib') or m.startswith(('symgrad.numeric', 'symgrad.analysis',"
+        " 'symgrad.interfaces'))]\n"
+        "print(' '.join(sorted(loaded)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "", f"showing a core object loaded: {out.stdout.strip()}"
+
+
+MAX_MODULE_LINES = 400
+MAX_FUNCTION_LINES = 60  # code lines of one function, its docstring not counted
+
+
+def test_modules_and_functions_are_small():
+    big, long = [], []
+    for m, path in MODULES.items():
+        source = path.read_text(encoding="utf-8")
+        if source.count("\n") > MAX_MODULE_LINES:
+            big.append(f"{m}: {source.count(chr(10))} lines")
+        for node in ast.walk(ast.parse(source)):
+            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            lines = node.end_lineno - node.lineno + 1
+            doc = node.body[0] if node.body else None
+            if isinstance(doc, ast.Expr) and isinstance(doc.value, ast.Constant) \
+                    and isinstance(doc.value.value, str):
+                lines -= doc.end_lineno - doc.lineno + 1
+            if lines > MAX_FUNCTION_LINES:
+                long.append(f"{m}.{node.name} (line {node.lineno}): {lines} lines")
+    assert not big and not long, "\n".join(big + long)

@@ -17,34 +17,7 @@ import pytest
 from symgrad.base.errors import MissingExtraError, SymgradError
 from symgrad.core.chain import Chain
 from tests._require import require_module
-
-MP_ACT = {
-    "sigmoid": lambda t: 1 / (1 + mpmath.exp(-t)),
-    "tanh": mpmath.tanh,
-    "softplus": lambda t: mpmath.log(1 + mpmath.exp(t)),
-}
-
-
-def mp_forward(ws, act="sigmoid", x=None, bs=None):
-    """Hand-written forward pass of the text's chain (independent of symgrad)."""
-    f = MP_ACT[act]
-    if x is None:
-        o = ws[0]
-        for w in ws[1:]:
-            o = f(w * o)
-        return o
-    o = x
-    for i, w in enumerate(ws):
-        o = f(w * o + (bs[i] if bs else 0))
-    return o
-
-
-def mp_grad(ws, act="sigmoid"):
-    with mpmath.workdps(40):
-        ws = [mpmath.mpf(w) for w in ws]
-        return [mpmath.diff(lambda t, k=k: mp_forward([*ws[:k], t, *ws[k + 1:]], act), ws[k])
-                for k in range(len(ws))]
-
+from tests.references import diff_hessian, diff_partials, forward, is_close
 
 BACKENDS = ("jax", "torch")
 
@@ -69,11 +42,11 @@ def test_missing_framework_raises_install_hint(monkeypatch, name):
 def test_float64_gradient_matches_mpmath_diff(backend, act):
     ws = [Fraction(1, 2), Fraction(-3, 4), Fraction(5, 4), Fraction(2)]
     r = backend.gradient(Chain(4, activation=act), ws, "float64")
-    ref = mp_grad([float(w) for w in ws], act)
+    F, ref, _, _ = diff_partials(act, [float(w) for w in ws], dps=40)  # mpmath.diff
     # 4 layers, a few roundings each: 1e-13 relative is ~450 ulp of slack, far above 4*5 eps
     for g, t in zip(r.grad_w, ref):
-        assert abs(g - float(t)) <= 1e-13 * abs(float(t))
-    assert abs(r.value - float(mp_forward([mpmath.mpf(float(w)) for w in ws], act))) < 1e-15
+        assert is_close(g, t, rel="1e-13")
+    assert is_close(r.value, F, absolute="1e-15")
 
 
 def test_depth_one_gradient_is_one(backend):
@@ -86,29 +59,21 @@ def test_general_form_with_bias_and_input(backend):
     chain = Chain(2, activation="tanh", form="general", bias=True)
     ws, bs, x = [Fraction(1, 2), Fraction(3, 2)], [Fraction(1, 4), Fraction(-1, 2)], Fraction(2)
     r = backend.gradient(chain, ws, "float64", biases=bs, x=x)
-    with mpmath.workdps(40):
-        w = [mpmath.mpf(float(v)) for v in ws]
-        b = [mpmath.mpf(float(v)) for v in bs]
-        dx = mpmath.diff(lambda t: mp_forward(w, "tanh", x=t, bs=b), 2)
-        db1 = mpmath.diff(lambda t: mp_forward(w, "tanh", x=2, bs=[t, b[1]]), b[0])
-    assert abs(r.grad_x - float(dx)) <= 1e-14 * abs(float(dx))  # 2 layers: few ulps
-    assert abs(r.grad_b[0] - float(db1)) <= 1e-14 * abs(float(db1))
+    _, _, db, dx = diff_partials("tanh", [float(v) for v in ws], "general",
+                                 [float(v) for v in bs], 2, dps=40)
+    assert is_close(r.grad_x, dx, rel="1e-14")  # 2 layers: few ulps
+    assert is_close(r.grad_b[0], db[0], rel="1e-14")
     assert r.x == Fraction(2)
 
 
 def test_hessian_matches_mpmath_mixed_partials(backend):
     ws = [Fraction(1, 2), Fraction(-1), Fraction(3, 2)]
     h, used = backend.hessian(Chain(3), ws, "float64")
-    with mpmath.workdps(40):
-        w = [mpmath.mpf(float(v)) for v in used]
-        for i in range(3):
-            for j in range(3):
-                order = [0, 0, 0]
-                order[i] += 1
-                order[j] += 1
-                t = float(mpmath.diff(lambda a, b, c: mp_forward([a, b, c]), w, tuple(order)))
-                # entries are O(0.1); 1e-14 absolute is ~100 ulp at that size
-                assert abs(h[i, j] - t) <= 1e-14
+    ref = diff_hessian("sigmoid", [float(v) for v in used], dps=40)  # mixed partials
+    for i in range(3):
+        for j in range(3):
+            # entries are O(0.1); 1e-14 absolute is ~100 ulp at that size
+            assert is_close(h[i, j], ref[i][j], absolute="1e-14")
 
 
 @pytest.mark.parametrize("fmt", ["float32", "float16", "bfloat16"])
@@ -125,9 +90,9 @@ def test_deep_chain_runs_and_matches_forward(backend):
     ws = [Fraction(1, 2)] * L
     r = backend.gradient(Chain(L), ws, "float64")
     with mpmath.workdps(30):
-        ref = mp_forward([mpmath.mpf(0.5)] * L)
+        ref = forward("sigmoid", [0.5] * L)
     # F is a fixed point iteration that contracts; the rounding error stays O(eps)
-    assert abs(r.value - float(ref)) <= 1e-14
+    assert is_close(r.value, ref, absolute="1e-14")
     assert r.grad_w.shape == (L,)
 
 
@@ -167,3 +132,46 @@ def test_softplus_beyond_twenty():
     chk = compare_gradient("torch", Chain(2, activation="softplus"), [Fraction(5)] * 2,
                            "float64")
     assert not chk.ok and "disagree" in chk.counts()
+
+
+def _per_depth_reference(activation: str, fmt: str, weights):
+    """The former JAX gradient, kept as the reference: one ``jit(value_and_grad)`` of a
+    ``lax.scan`` over exactly ``len(weights)`` layers (compiled per depth and format)."""
+    jax = pytest.importorskip("jax")
+    jnp = jax.numpy
+    from symgrad.numeric.formats import format_info
+    from symgrad.numeric.kernels import framework_op
+
+    f = framework_op(activation, "jax")
+
+    def fwd(w):
+        out, _ = jax.lax.scan(lambda o, wi: (f(wi * o), None), w[0] * jnp.ones((), w.dtype),
+                              w[1:])
+        return out
+
+    w = np.asarray([float(v) for v in weights]).astype(np.dtype(format_info(fmt).dtype))
+    with jax.enable_x64(True):
+        val, g = jax.jit(jax.value_and_grad(fwd))(jnp.asarray(w))
+        return np.float64(np.asarray(val).astype(np.float64)), np.asarray(g).astype(np.float64)
+
+
+def test_jax_padded_gradient_is_bit_identical_to_per_depth_compile():
+    """Every (activation, format, depth) of ``symgrad verify`` (gradient and emulation rows,
+    and the flush-to-zero depths with weights 1): the shared padded compile gives the same
+    bits as a scan compiled for that depth alone."""
+    require_module("jax")
+    from symgrad.analysis.verify.autodiff import first_subnormal_depth
+    from symgrad.core.activations import TEXT_ACTIVATIONS
+    from symgrad.numeric import jax_backend
+    from symgrad.numeric.formats import FORMATS
+    from symgrad.numeric.weights import parse_weights
+
+    cases = [(act, fmt, parse_weights("normal:0,1,seed=0", L)) for fmt in FORMATS
+             for act in TEXT_ACTIVATIONS for L in (2, 5, 10, 30)]
+    cases += [("sigmoid", fmt, [Fraction(1)] * first_subnormal_depth(fmt)[0]) for fmt in FORMATS]
+    for act, fmt, w in cases:
+        r = jax_backend.gradient(Chain(len(w), activation=act), w, fmt)
+        val, g = _per_depth_reference(act, fmt, w)
+        where = f"{act} {fmt} L={len(w)}"
+        assert np.float64(r.value).tobytes() == val.tobytes(), where
+        assert r.grad_w.tobytes() == g.tobytes(), where

@@ -6,8 +6,9 @@ import json
 import subprocess
 import sys
 
-import mpmath
 import pytest
+
+from tests.references import is_close, prefix_gradients
 
 
 def run(*args: str, check: bool = True) -> subprocess.CompletedProcess:
@@ -25,14 +26,9 @@ def test_reference_json_issue_example():
     assert out["schema"] == "symgrad.reference/1"
     row = {r["name"]: r for r in out["values"]}["dF/dw1"]
     assert isinstance(row["value"], str)
-    # independent: the recurrence written here, at 100 digits
-    with mpmath.workdps(100):
-        o, prod = mpmath.mpf(1), mpmath.mpf(1)
-        for _ in range(999):
-            s = 1 / (1 + mpmath.exp(-o))
-            prod *= s * (1 - s)
-            o = s
-        assert abs(mpmath.mpf(row["value"]) - prod) <= prod * mpmath.mpf(10) ** -39
+    # independent: the product of sigma' along the chain (tests/references.py), 100 digits
+    truth = prefix_gradients("sigmoid", [1] * 1000, 100)[-1]
+    assert is_close(row["value"], truth, rel="1e-39")
 
 
 def test_reference_csv_and_text():
@@ -49,7 +45,7 @@ def test_derive_json_parsable_and_exact():
     from symgrad.core.activations import sigmoid
 
     out = json.loads(run("derive", "--depth", "3", "--wrt", "all", "--format", "json").stdout)
-    assert out["schema"] == "symgrad.core.derive/1"
+    assert out["schema"] == "symgrad.derive/1"
     first = out["partials"][0]
     # parse back with an explicit namespace (the test's own, not symgrad's parser)
     ns = {"sigmoid": sigmoid, **{f"w{i}": sympy.Symbol(f"w{i}") for i in range(1, 4)}}
@@ -84,8 +80,8 @@ def test_derive_deep_uses_product_notation():
         (["reference", "--depth", "3", "--weights", "1,2"], "depth is 3"),
         (["reference", "--depth", "3", "--weights", "nan"], "finite"),
         (["reference", "--depth", "3", "--weights", "1,inf,2"], "finite"),
-        (["reference", "--depth", "3", "--weights", "1", "--activation", "relu"],
-         "sigmoid, softplus, tanh"),
+        (["reference", "--depth", "3", "--weights", "1", "--activation", "relu6"],
+         "unknown activation 'relu6'"),
         (["reference", "--depth", "3", "--weights", "1", "--digits", "0"], "digits"),
         (["reference", "--depth", "3", "--weights", "1", "--digits", "20000"], "digits"),
         (["derive", "--depth", "3", "--wrt", "7"], "outside"),
@@ -137,3 +133,53 @@ def test_negative_weights_still_parse():
     out = run("reference", "--depth", "2", "--weights", "-1", "--digits", "5").stdout
     # dF/dw1 = w2*sigma'(w1*w2) = -sigma'(1) = -e/(1+e)^2 = -0.19661...
     assert "-1.9661e-1" in out
+
+
+# --- issue 11: the numeric commands load no symbolic or heavy optional library --------------
+_NO_HEAVY = """
+import sys
+from symgrad.interfaces.cli import main
+status = main({argv!r})
+print(sorted(m for m in ("sympy", "jax", "torch", "matplotlib", "rich") if m in sys.modules))
+sys.exit(status)
+"""
+
+
+@pytest.mark.parametrize("argv", [
+    ["reference", "--depth", "1000", "--weights", "1", "--digits", "30"],
+    ["reference", "--depth", "5", "--weights", "0.5", "--activation", "relu", "--certified"],
+    ["reference", "--depth", "3", "--weights", "1", "--form", "general", "--bias", "--x", "2"],
+    ["formats", "--depth", "50", "--weights", "1"],
+    ["formats", "--depth", "20", "--weights", "0.5", "--activation", "relu", "--format", "json"],
+    ["scan", "--max-depth", "50", "--weights", "1"],
+    ["scan", "--max-depth", "30", "--weights", "1", "--activation", "tanh", "--format", "json"],
+])
+def test_numeric_commands_import_no_sympy_jax_torch_matplotlib(argv):
+    proc = subprocess.run([sys.executable, "-c", _NO_HEAVY.format(argv=argv)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[-1] == "[]"
+
+
+def test_top_level_help_still_lists_every_command():
+    from symgrad.interfaces.cli import COMMANDS
+
+    out = run("--help").stdout
+    assert all(name in out for name in COMMANDS)
+
+
+def test_unknown_command_names_the_choices():
+    proc = run("refrence", check=False)
+    assert proc.returncode == 2 and "invalid choice: 'refrence'" in proc.stderr
+    assert "reference" in proc.stderr
+
+
+def test_missing_extra_is_one_line_naming_the_extra():
+    from symgrad.base.errors import MissingExtraError
+    from symgrad.base.optional import require
+
+    with pytest.raises(MissingExtraError) as err:
+        require("symgrad_surely_absent.sub", "plot")
+    assert err.value.package == "symgrad_surely_absent" and err.value.extra == "plot"
+    assert str(err.value).endswith("(install it with: pip install 'symgrad[plot]')")
+    assert "\n" not in str(err.value)

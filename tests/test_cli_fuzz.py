@@ -353,7 +353,7 @@ _VERIFY_OK = {"--depths": "2", "--hessian-depths": "3", "--activations": "sigmoi
 _VERIFY_BAD = {
     "--depths": ["", "0", "2001", "\u00b2", "2,x", "1e3", "-2"],
     "--hessian-depths": ["41", "\u0663", "0", ""],
-    "--activations": ["relu", "", ",", "sigm\u03bfid"],
+    "--activations": ["relu6", "", ",", "sigm\u03bfid"],
     "--formats": ["float8", "", "float\uff11\uff16"],
     "--seed": ["\u0663", "-1", "1e3", "99999999999999999999", "", "x"],
     "--backends": ["tensorflow", "", "jax,,numpy", "none"],
@@ -378,7 +378,7 @@ _REPORT_BAD = {
                   "uniform:-1e308,1e308"],
     "--lr": ["0", "-1", "1e999999", "\u00b2", "nan", "1e-999999", ""],
     "--scan-depth": ["0", "100001", "\u0663", "2.5"],
-    "--activation": ["relu", "\u03c3"],
+    "--activation": ["relu6", "\u03c3"],
     "--formats": ["float8", ""],
     "--backends": ["tensorflow", ""],
 }

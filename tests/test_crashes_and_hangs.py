@@ -22,7 +22,7 @@ import sympy
 
 from symgrad.analysis.stationary import analyse
 from symgrad.analysis.stationary.algebraic import AlgebraicPoint
-from symgrad.analysis.stationary.analyse import decimal_value
+from symgrad.analysis.stationary.decimals import decimal_value
 from symgrad.base.errors import SymgradError
 from symgrad.interfaces.cli import INT_TEXT_DIGITS, main
 from symgrad.numeric.weights import (
@@ -300,7 +300,7 @@ def test_parse_number_limits():
 
 
 def test_round_to_format_huge_and_tiny():
-    from symgrad.numeric.numpy_backend import round_to_format
+    from symgrad.numeric.formats import round_to_format
 
     t0 = time.perf_counter()
     for name in ("float64", "float32", "float16", "bfloat16"):
@@ -313,7 +313,7 @@ def test_round_to_format_huge_and_tiny():
 
 def test_round_to_format_float64_is_correct_rounding():
     # independent: Python's float(Fraction) rounds correctly (ties to even)
-    from symgrad.numeric.numpy_backend import round_to_format
+    from symgrad.numeric.formats import round_to_format
 
     rng = np.random.default_rng(3)
     for _ in range(3000):
@@ -331,7 +331,7 @@ def test_round_to_format_float64_is_correct_rounding():
 
 
 def test_fraction_text_of_huge_values_is_fast():
-    from symgrad.analysis.precision._common import fraction_text
+    from symgrad.present.numbers import fraction_text
 
     t0 = time.perf_counter()
     assert fraction_text(Fraction(10) ** 999999) == "1e+999999"

@@ -113,3 +113,35 @@ def test_naive_route_refuses_deep_chains():
 def test_wrt_outside_range():
     with pytest.raises(SymgradError, match="outside"):
         derive_layerwise(Chain(3)).partial(4)
+
+
+# --- issue 11: local derivatives by renaming a reference layer, and the product form ------
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "softplus", "relu", "gelu", "elu"])
+@pytest.mark.parametrize(("form", "bias"), [("seed", False), ("general", False),
+                                            ("general", True)])
+def test_renamed_layers_equal_sympy_diff_of_each_layer(activation, form, bias):
+    # independent route: template=False differentiates every layer with sympy.diff
+    chain = Chain(104, activation=activation, form=form, bias=bias)
+    fast, slow = derive_layerwise(chain), derive_layerwise(chain, template=False)
+    for i in (1, 2, 3, 9, 10, 11, 99, 100, 101, 104):  # index digit counts change
+        a, b = fast.local(i), slow.local(i)
+        assert sympy.srepr(a.d_prev) == sympy.srepr(b.d_prev), (i, a.d_prev)
+        assert a.d_prev == b.d_prev and hash(a.d_prev) == hash(b.d_prev)
+        assert a.d_weight == b.d_weight and a.d_bias == b.d_bias
+
+
+@pytest.mark.parametrize("k", [1, 2, 7])
+def test_product_form_is_the_partial_unevaluated(k):
+    d = derive_layerwise(Chain(7, activation="tanh"))
+    prod = d.product(k)
+    assert prod.doit() == d.partial(k)
+    assert exact_equal(prod, d.partial(k))
+
+
+def test_activation_names_table_matches_the_sympy_registry():
+    from symgrad.core.activation_names import ACTIVATION_NAMES, LEAKY_SLOPE
+    from symgrad.core.activations import ACTIVATIONS
+    from symgrad.core.activations import LEAKY_SLOPE as SYMPY_SLOPE
+
+    assert ACTIVATION_NAMES == tuple(ACTIVATIONS)
+    assert sympy.Rational(LEAKY_SLOPE.numerator, LEAKY_SLOPE.denominator) == SYMPY_SLOPE

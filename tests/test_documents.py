@@ -2,8 +2,9 @@
 
 Expected values come from independent sources: sympy.diff of the nested
 chain written in the test, textbook eigenvalues, IEEE constants from
-numpy.finfo / ml_dtypes.finfo, a hand-written mpmath recurrence, and a
-Hessian from mpmath.diff (numerical differentiation at 40 digits).
+numpy.finfo / ml_dtypes.finfo, and from tests/references.py: the mpmath
+product of sigma' along the chain and a Hessian from mpmath.diff (numerical
+differentiation at 40 digits).
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-import mpmath
 import numpy as np
 import pytest
 import sympy
@@ -23,6 +23,7 @@ from symgrad.interfaces.documents import PRINT_CAP, Document, Section, Step, cha
 from symgrad.interfaces.documents.hessian import chain_hessian_document, stationary_document
 from symgrad.interfaces.documents.numeric import machine_epsilon_document, small_gradient_document
 from symgrad.interfaces.documents.standard import STANDARD, parse_names
+from tests.references import diff_hessian, exact_fraction, prefix_gradients
 
 x = sympy.Symbol("x")
 
@@ -48,6 +49,35 @@ def test_renderers_produce_each_format():
     assert "Derivative(x**2, x) = 2*x" in txt
     assert "[verified]" in txt and "[NOT VERIFIED" in txt
     assert not doc.verified
+
+
+def test_mathml_target_prints_every_equation_with_the_latex_printer_as_alttext():
+    import html
+    import re
+
+    from symgrad.present.latex import latex
+
+    doc = chain_document(Chain(3), [1])
+    page = doc.render("mathml")
+    assert "<script" not in page and "\\[" not in page  # no MathJax: MathML only
+    eqs = re.findall(r'<div class="eq"><math[^>]*alttext="([^"]*)"', page)
+    assert [html.unescape(t) for t in eqs] == [latex(e) for e in doc.equations()]
+    # every step once, numbered as in the other formats, with its verdict
+    assert page.count('<div class="step">') == len(doc.steps)
+    assert page.count('class="badge ok">verified') == sum(s.verified is True for s in doc.steps)
+    assert [int(n) for n in re.findall(r"Step (\d+)\.", page)] == list(
+        range(1, len(doc.steps) + 1))
+    bad = _demo().render("mathml")
+    assert "not verified" in bad and "50% &amp; more_" in bad  # prose escaped once
+
+
+def test_one_walker_numbers_steps_alike_in_every_format():
+    import re
+
+    doc = chain_document(Chain(4), [1, 2])
+    counts = {fmt: len(re.findall(r"Step \d+\.", doc.render(fmt)))
+              for fmt in ("latex", "markdown", "text", "html", "mathml")}
+    assert set(counts.values()) == {len(doc.steps)}, counts
 
 
 def test_jupyter_reprs():
@@ -132,7 +162,7 @@ def test_small_gradient_values_are_exact():
     p = sympy.Symbol("p")
     values = [eq.rhs for eq in doc.equations()
               if isinstance(eq, sympy.Equality) and eq.lhs == sympy.Function("f_c")(p)]
-    assert sympy.Integer(10) ** (9999 - 90) in values  # c*p, exactly
+    assert sympy.Integer(10) ** (9999 - 90) in values  # c*p, exactly (the text's c and p)
     slopes = [eq.rhs for eq in doc.equations() if isinstance(eq, sympy.Equality)
               and eq.lhs == sympy.Derivative(sympy.Symbol("f_c"), p)]
     assert slopes == [sympy.Rational(1, 10**90)]  # f_c'(p) = c for p > 0
@@ -140,17 +170,10 @@ def test_small_gradient_values_are_exact():
     assert "states the derivative at p as 10**(-99)" in doc.render("text")
 
 
-def _independent_depth(threshold: Fraction) -> int:
-    """First L with prod_{i=2}^{L} sigma'(o_{i-1}) < threshold (weights 1), by hand."""
-    with mpmath.workdps(60):
-        threshold = mpmath.mpf(threshold.numerator) / threshold.denominator
-        o, g, depth = mpmath.mpf(1), mpmath.mpf(1), 1
-        while g >= threshold:
-            s = 1 / (1 + mpmath.exp(-o))
-            g *= s * (1 - s)
-            o = s
-            depth += 1
-        return depth
+def _first_below(grads: list, threshold: Fraction) -> int:
+    """First L with dF/dw_1 = prod_{i=2}^{L} sigma'(o_{i-1}) < threshold, ``grads`` being
+    dF/dw_1 at depths 1, 2, ... (compared exactly)."""
+    return next(n for n, g in enumerate(grads, 1) if exact_fraction(g) < threshold)
 
 
 def test_machine_epsilon_depths_match_a_hand_written_recurrence():
@@ -158,13 +181,14 @@ def test_machine_epsilon_depths_match_a_hand_written_recurrence():
 
     doc = machine_epsilon_document(max_depth=600)
     assert doc.verified
+    grads = prefix_gradients("sigmoid", [1] * 600, 60)  # weights 1, 60 digits
     txt = doc.render("text")
     for name, info in [("float64", np.finfo(np.float64)), ("float32", np.finfo(np.float32)),
                        ("float16", np.finfo(np.float16)),
                        ("bfloat16", ml_dtypes.finfo(ml_dtypes.bfloat16))]:
         eps, tiny = Fraction(float(info.eps)), Fraction(float(info.smallest_subnormal))
         assert f"epsilon_{name} = 2**({round(math.log2(eps))})" in txt
-        lost, zero = _independent_depth(eps / 4), _independent_depth(tiny / 2)
+        lost, zero = _first_below(grads, eps / 4), _first_below(grads, tiny / 2)
         assert (f"{name}: the exact step of the first weight, rounded once, gives it back "
                 f"unchanged from depth {lost} ") in txt
         assert f"{name}: the exact gradient rounds to 0 in the format from depth {zero} " in txt
@@ -176,15 +200,8 @@ def test_chain_hessian_eigenvalues_match_mpmath_diff():
     lam = next(eq.rhs for eq in doc.equations()
                if isinstance(eq, sympy.Equality) and eq.lhs == sympy.Symbol("lambda"))
     ours = sorted(float(v) for v in lam)
-
-    def f(a, b, c):
-        s = lambda t: 1 / (1 + mpmath.exp(-t))  # noqa: E731
-        return s(c * s(b * a))
-
-    with mpmath.workdps(40):
-        h = [[float(mpmath.diff(f, (1, 1, 1), tuple(int(k == i) + int(k == j)
-                                                     for k in range(3))))
-              for j in range(3)] for i in range(3)]
+    # F = sigma(w_3 sigma(w_2 w_1)) at (1, 1, 1), its mixed partials by mpmath.diff
+    h = [[float(v) for v in row] for row in diff_hessian("sigmoid", [1, 1, 1], 40)]
     theirs = sorted(np.linalg.eigvalsh(np.array(h)))
     # float64 eigensolver on a 40-digit matrix: ~1e-15 relative to the largest eigenvalue
     assert np.allclose(ours, theirs, rtol=1e-12, atol=1e-14)

@@ -1,10 +1,9 @@
 """Certified balls (python-flint) against values computed separately at much higher precision.
 
-The reference values here come from a hand-written mpmath recurrence in this
-file (the closed product form dF/dw_k = o_{k-1} sigma'(z_k) prod_{i>k} w_i sigma'(z_i),
-with sigma' = sigma(1 - sigma) evaluated directly), at 3x the requested digits,
-and from mpmath.diff (numerical differentiation at high precision) for a
-small chain -- never from symgrad's own recurrence.
+The reference values come from :mod:`tests.references`: the hand-written mpmath
+product form dF/dw_k = o_{k-1} sigma'(z_k) prod_{i>k} w_i sigma'(z_i) at 3x the
+requested digits, mpmath.diff (numerical differentiation at high precision) for a
+small chain, and a cited 40-digit value -- never from symgrad's own recurrence.
 """
 
 from __future__ import annotations
@@ -21,56 +20,13 @@ from symgrad.core.chain import Chain
 from symgrad.numeric.certified import Ball, certified_values, initial_precision
 from symgrad.numeric.flint_backend import decimal_enclosure, evaluate
 from symgrad.numeric.weights import parse_weights
-
-
-def _act(name, t):
-    if name == "sigmoid":
-        return 1 / (1 + mpmath.exp(-t))
-    if name == "tanh":
-        return mpmath.tanh(t)
-    return mpmath.log(1 + mpmath.exp(t))
-
-
-def _dact(name, t):
-    if name == "sigmoid":
-        s = 1 / (1 + mpmath.exp(-t))
-        return s * (1 - s)
-    if name == "tanh":
-        return 1 - mpmath.tanh(t) ** 2
-    return 1 / (1 + mpmath.exp(-t))
-
-
-def _reference(chain, weights, biases, x, dps):
-    """F, [dF/dw_k], [dF/db_k], dF/dx by the explicit product formula (mpmath, dps digits)."""
-    with mpmath.workdps(dps):
-        w = [mpmath.mpf(v.numerator) / v.denominator for v in weights]
-        b = [mpmath.mpf(v.numerator) / v.denominator for v in biases] if biases else None
-        o = [mpmath.mpf(1) if x is None else mpmath.mpf(x.numerator) / x.denominator]
-        d = []
-        for i in range(chain.depth):
-            z = w[i] * o[-1] + (b[i] if b else 0)
-            if i == 0 and chain.form == "seed":
-                o.append(z)
-                d.append(mpmath.mpf(1))
-            else:
-                o.append(_act(chain.activation, z))
-                d.append(_dact(chain.activation, z))
-        gw, gb = [], []
-        for k in range(chain.depth):
-            tail = mpmath.fprod(w[i] * d[i] for i in range(k + 1, chain.depth))
-            gb.append(d[k] * tail)
-            gw.append(o[k] * d[k] * tail)
-        gx = mpmath.fprod(w[i] * d[i] for i in range(chain.depth))
-        return o[-1], gw, gb, gx
-
-
-def _printed_contains(ball: Ball, value) -> bool:
-    """The decimal strings mid ± rad (as exact rationals) enclose ``value``."""
-    mid, rad = Fraction(Decimal(ball.mid)), Fraction(Decimal(ball.rad))
-    sign, man, exp, _ = value._mpf_
-    v = Fraction(int(man)) * Fraction(2) ** int(exp) * (-1 if sign else 1)
-    return mid - rad <= v <= mid + rad
-
+from tests.references import (
+    DEPTH_1000_GRAD_W1,
+    assert_ball_contains,
+    chain_reference,
+    diff_partials,
+    is_close,
+)
 
 CASES = [
     (Chain(60), "1", None, None),
@@ -87,16 +43,20 @@ def test_balls_contain_high_precision_reference(chain, wspec, bspec, x):
     weights = parse_weights(wspec, chain.depth)
     biases = parse_weights(bspec, chain.depth) if bspec else None
     cert = certified_values(chain, weights, digits=digits, biases=biases, x=x)
-    value, gw, gb, gx = _reference(chain, weights, biases, x, dps=3 * digits)
-    assert cert.value.contains(value) and _printed_contains(cert.value, value)
+    value, gw, gb, gx = chain_reference(chain.activation, chain.form, weights, biases, x,
+                                        dps=3 * digits)
+    assert cert.value.contains(value)
+    assert_ball_contains(cert.value.mid, cert.value.rad, value, what="F")
     for ball, ref in zip(cert.grad_w, gw, strict=True):
         assert ball.contains(ref), (ball, ref)
-        assert _printed_contains(ball, ref)
+        assert_ball_contains(ball.mid, ball.rad, ref)
         assert ball.digits >= digits
     for ball, ref in zip(cert.grad_b, gb if chain.bias else [], strict=True):
-        assert ball.contains(ref) and _printed_contains(ball, ref)
+        assert ball.contains(ref)
+        assert_ball_contains(ball.mid, ball.rad, ref)
     if chain.form == "general":
-        assert cert.grad_x.contains(gx) and _printed_contains(cert.grad_x, gx)
+        assert cert.grad_x.contains(gx)
+        assert_ball_contains(cert.grad_x.mid, cert.grad_x.rad, gx)
     else:
         assert cert.grad_x is None
 
@@ -108,25 +68,15 @@ def test_small_chain_against_mpmath_diff():
     x = Fraction(3, 4)
     cert = certified_values(chain, weights, digits=20, biases=biases, x=x)
 
-    def f(*w):
-        o = mpmath.mpf(3) / 4
-        for wi, bi in zip(w, biases):
-            o = mpmath.tanh(wi * o + mpmath.mpf(bi.numerator) / bi.denominator)
-        return o
-
-    with mpmath.workdps(60):
-        point = [mpmath.mpf(v.numerator) / v.denominator for v in weights]
-        for k in range(4):
-            order = [0] * 4
-            order[k] = 1
-            d = mpmath.diff(f, point, tuple(order))
-            # mpmath.diff at 60 digits is accurate far beyond 20 digits; compare to 1e-20 rel.
-            assert abs(d - mpmath.mpf(cert.grad_w[k].mid)) <= mpmath.mpf(10) ** -19 * abs(d)
+    # mpmath.diff at 60 digits is accurate far beyond 20 digits; compare to 1e-19 rel.
+    _, grads, _, _ = diff_partials("tanh", weights, "general", biases, x, dps=60)
+    for k in range(4):
+        assert is_close(cert.grad_w[k].mid, grads[k], rel="1e-19"), k
 
 
 def test_depth_1000_matches_cited_value():
-    # Reference from the issue text: computed independently by mpmath at 58 digits.
-    cited = Fraction(Decimal("1.543614736380711525657852642382477056937e-648"))
+    # cited (issue 2; 40 digits by a separate mpmath product, see tests.references)
+    cited = Fraction(Decimal(DEPTH_1000_GRAD_W1))
     cert = certified_values(Chain(1000), [Fraction(1)] * 1000, digits=30)
     ball = cert.grad_w[0]
     mid, rad = Fraction(Decimal(ball.mid)), Fraction(Decimal(ball.rad))
@@ -218,7 +168,7 @@ def test_decimal_enclosure_is_an_enclosure():
         third = mpmath.mpf(1) / 3
         for digits in (1, 2, 5, 17):
             ball = Ball(evaluate(Chain(1), [Fraction(1, 3)], prec=200).value, digits, 200)
-            assert _printed_contains(ball, third)
+            assert_ball_contains(ball.mid, ball.rad, third)
             assert not ball.contains(third + mpmath.mpf(10) ** -50)
     from flint import arb
 

@@ -1,8 +1,8 @@
 """The chain's Hessian (forward over reverse, Arb duals) vs independent references.
 
 References: SymPy's symbolic Hessian of the nested expression (evaluated by
-mpmath at 40 digits), central finite differences of a gradient written here
-with mpmath, numpy's float64 eigenvalues.  Stationarity verdicts are checked
+mpmath at 40 digits), central finite differences of the hand-written mpmath
+gradient of :mod:`tests.references`, numpy's float64 eigenvalues.  Stationarity verdicts are checked
 against SymPy gradients and against sign changes of F evaluated by mpmath.
 """
 
@@ -11,15 +11,13 @@ from fractions import Fraction as Fr
 import mpmath
 import pytest
 import sympy
-from flint import arb
+from flint import arb, ctx
 
-from symgrad.analysis.stationary.evaluate import flint_prec
+from symgrad.analysis.stationary.chain import small_gradient_regions, stationary_description
 from symgrad.analysis.stationary.landscape import (
     EIG_RUMP_MAX_DEPTH,
     MAX_HESSIAN_DEPTH,
     chain_hessian,
-    small_gradient_regions,
-    stationary_description,
     symbolic_hessian,
 )
 from symgrad.base.errors import SymgradError
@@ -28,18 +26,18 @@ from symgrad.core.chain import Chain
 from symgrad.numeric.dual import DualArbOps
 from symgrad.numeric.recurrence import evaluate_chain
 from symgrad.numeric.weights import parse_weights
+from tests.references import forward, gradient, is_close, mpf_of
 
 ACTS = ["sigmoid", "tanh", "softplus"]
 
 
 def _close(text: str, ref, rel: str) -> bool:
     """A printed entry agrees with ``ref``: '[+/- r]' must contain it, '0' is exact."""
-    ref = mpmath.mpf(ref)
     if text.startswith("["):
-        return abs(ref) <= mpmath.mpf(text.strip("[]").split()[-1])
+        return is_close(0, ref, absolute=text.strip("[]").split()[-1])
     if text == "0":
         return ref == 0
-    return abs(mpmath.mpf(text) - ref) <= abs(ref) * mpmath.mpf(rel)
+    return is_close(text, ref, rel=rel)
 
 
 def test_dual_arithmetic_against_hand_derivatives():
@@ -93,7 +91,7 @@ def test_sympy_hessian_depths_2_to_5(act, form):
         fn = sympy.lambdify(syms, [h[i, j] for i in range(depth) for j in range(depth)],
                             "mpmath", cse=True)
         with mpmath.workdps(40):
-            ref = fn(*[mpmath.mpf(v.numerator) / v.denominator for v in vals])
+            ref = fn(*[mpf_of(v) for v in vals])
         res = chain_hessian(chain, w, digits=25, biases=b, x=x, symbolic_max_depth=0)
         got = [v for row in res.hessian_text for v in row]
         # 25 printed digits, last digit +/- 1: relative 1e-23 leaves a margin of 10
@@ -107,7 +105,7 @@ def test_symmetry_of_separately_computed_columns():
     w = parse_weights("normal:0,1,seed=3", 12)
     b = parse_weights("uniform:-1,1,seed=4", 12)
     ops = DualArbOps()
-    with flint_prec(200):
+    with ctx.workprec(200):
         cols = []
         for j in range(12):
             seeded = [ops.seed(v, arb(1)) if k == j else ops.convert(v) for k, v in enumerate(w)]
@@ -125,29 +123,6 @@ def test_symmetry_of_separately_computed_columns():
 # -- depth 200 against finite differences --------------------------------------------
 
 
-def _mp_grad(act, w, b, x, seed_form):
-    """dF/dw by a forward pass and a reverse sweep written here with mpmath."""
-    fns = {"sigmoid": lambda t: 1 / (1 + mpmath.exp(-t)), "tanh": mpmath.tanh,
-           "softplus": lambda t: mpmath.log1p(mpmath.exp(t))}
-    ders = {"sigmoid": lambda t: mpmath.exp(-t) / (1 + mpmath.exp(-t)) ** 2,
-            "tanh": lambda t: mpmath.sech(t) ** 2,
-            "softplus": lambda t: 1 / (1 + mpmath.exp(-t))}
-    o, ins, ds = x, [], []
-    for k, wk in enumerate(w):
-        z = wk * o + b[k]
-        ins.append(o)
-        if k == 0 and seed_form:
-            o, d = z, mpmath.mpf(1)
-        else:
-            o, d = fns[act](z), ders[act](z)
-        ds.append(d)
-    grad, delta = [None] * len(w), mpmath.mpf(1)
-    for k in range(len(w) - 1, -1, -1):
-        grad[k] = delta * ds[k] * ins[k]
-        delta = delta * ds[k] * w[k]
-    return grad
-
-
 @pytest.mark.parametrize(("act", "form"), [("sigmoid", "seed"), ("tanh", "general")])
 def test_depth_200_against_central_differences(act, form):
     n, general = 200, form == "general"
@@ -157,16 +132,14 @@ def test_depth_200_against_central_differences(act, form):
     x = Fr(9, 10) if general else None
     res = chain_hessian(chain, w, digits=20, biases=b, x=x, eigenvalues=False)
     with mpmath.workdps(250):
-        wm = [mpmath.mpf(v.numerator) / v.denominator for v in w]
-        bm = [mpmath.mpf(v.numerator) / v.denominator for v in b] if general else [0] * n
-        xm = mpmath.mpf(x.numerator) / x.denominator if general else mpmath.mpf(1)
+        wm = [mpf_of(v) for v in w]
+        bm = [mpf_of(v) for v in b] if general else None
         step = mpmath.mpf(10) ** -40
         for j, rows in [(0, (0, 1, 199)), (120, (57, 120, 199)), (199, (0, 198, 199))]:
             up, dn = list(wm), list(wm)
             up[j] += step
             dn[j] -= step
-            gu, gd = _mp_grad(act, up, bm, xm, not general), _mp_grad(act, dn, bm, xm,
-                                                                      not general)
+            gu, gd = (gradient(act, ws, form, bm, x)[1] for ws in (up, dn))
             for i in rows:
                 fd = (gu[i] - gd[i]) / (2 * step)
                 # central difference: truncation O(step^2) ~ 1e-80 relative; the
@@ -202,15 +175,6 @@ def test_origin_of_two_layer_chain_is_a_saddle():
     assert stationary_description(Chain(2))[1] == [(Fr(0), Fr(0))]
 
 
-def _mp_F(act, w):
-    f = {"sigmoid": lambda t: 1 / (1 + mpmath.exp(-t)), "tanh": mpmath.tanh,
-         "softplus": lambda t: mpmath.log1p(mpmath.exp(t))}[act]
-    o = w[0]
-    for wk in w[1:]:
-        o = f(wk * o)
-    return o
-
-
 def test_stationary_sets_against_sympy():
     # sigmoid depth 3: gradient never vanishes -- the last component is sigma'(z3)*o2 > 0
     c3 = Chain(3)
@@ -229,7 +193,7 @@ def test_stationary_sets_against_sympy():
     assert res.stationary and res.verdict.cls == "saddle"
     with mpmath.workdps(30):
         t = mpmath.mpf("1e-3")
-        assert _mp_F("tanh", [t, t, 1]) > 0 > _mp_F("tanh", [t, -t, 1])
+        assert forward("tanh", [t, t, 1]) > 0 > forward("tanh", [t, -t, 1])
 
 
 def test_deep_tanh_saddle_and_undecided():
@@ -244,7 +208,7 @@ def test_deep_tanh_saddle_and_undecided():
         dn = list(up)
         up[p] = up[q] = dn[p] = t
         dn[q] = -t
-        assert _mp_F("tanh", up) > 0 > _mp_F("tanh", dn)
+        assert forward("tanh", up) > 0 > forward("tanh", dn)
     # three zero weights: H = 0, the second-order test cannot decide
     w[70] = Fr(0)
     res = chain_hessian(Chain(n, activation="tanh"), w, digits=15, eigenvalues=False)
@@ -316,3 +280,19 @@ def test_cli(capsys):
         assert main(["hessian", *args]) == 2
         err = capsys.readouterr().err
         assert err.startswith("symgrad: error:") and err.count("\n") == 1
+
+
+def test_hessian_work_cap_refuses_before_computing():
+    """depth^2 x digits above 2e7 is refused up front with the largest digits that fit."""
+    from fractions import Fraction
+
+    from symgrad.analysis.stationary.landscape import MAX_HESSIAN_WORK, chain_hessian
+    from symgrad.base.errors import SymgradError
+    from symgrad.core.chain import Chain
+
+    assert MAX_HESSIAN_WORK == 2 * 10**7
+    with pytest.raises(SymgradError, match="work cap") as info:
+        chain_hessian(Chain(200), [Fraction(1)] * 200, digits=501)
+    assert "--digits 500 or less" in str(info.value)
+    small = chain_hessian(Chain(1), [Fraction(1, 2)], digits=1000, eigenvalues=False)
+    assert small.digits == 1000

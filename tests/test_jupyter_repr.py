@@ -2,8 +2,8 @@
 
 Every HTML repr is parsed with :class:`html.parser.HTMLParser` (tags must nest
 and close), every LaTeX repr is one ``$...$`` formula, and the values shown are
-compared with independent computations written here (mpmath derivatives of F
-written out by hand, hand-derived stationary points, the textbook sup
+compared with independent computations (mpmath.diff of F written out by hand, from
+:mod:`tests.references`; hand-derived stationary points, the textbook sup
 sigma' = 1/4), never with the object's own output.
 """
 
@@ -27,10 +27,12 @@ from symgrad.core.bounds import gradient_bound
 from symgrad.core.chain import Chain
 from symgrad.core.derive import RouteCheck, derive_layerwise, verify_routes
 from symgrad.core.induction import I_, O, W
-from symgrad.numeric.certified import certified_values, reference_values
+from symgrad.numeric.certified import certified_values
+from symgrad.numeric.reference import reference_values
 from symgrad.present.latex import latex
 
 from ._require import require_module
+from .references import assert_ball_contains, diff_partials, is_close
 
 VOID = {"br", "col", "hr", "img", "input", "meta", "wbr"}
 
@@ -100,33 +102,6 @@ def check_latex(text: object) -> str:
     assert text.startswith("$\\displaystyle ") and text.endswith("$")
     assert text.count("$") == 2
     return text[len("$\\displaystyle "):-1]
-
-
-def sig(t):
-    return 1 / (1 + mpmath.exp(-t))
-
-
-def mp(v: Fraction):
-    return mpmath.mpf(v.numerator) / v.denominator
-
-
-def seed_f(w):
-    """F of the seed chain written out: o_1 = w_1, o_i = sigma(w_i o_{i-1})."""
-    w = [mp(Fraction(v)) if not isinstance(v, mpmath.mpf) else v for v in w]
-    o = w[0]
-    for wi in w[1:]:
-        o = sig(wi * o)
-    return o
-
-
-def seed_grad(w, k):
-    """dF/dw_k by mpmath's numerical differentiation (an independent method)."""
-    w = [mp(Fraction(v)) for v in w]
-
-    def f(t):
-        return seed_f([*w[: k - 1], t, *w[k:]])
-
-    return mpmath.diff(f, w[k - 1])
 
 
 # -- symbolic core ---------------------------------------------------------------------
@@ -199,11 +174,11 @@ def test_reference_table_values():
     rows = row_map(p)
     assert set(rows) == {"F", "dF/dw1", "dF/dw2", "dF/dw3"}
     assert "15 correct significant digits" in p.caption
-    with mpmath.workdps(40):
-        # correctly rounded to 15 digits: relative error <= 5e-15, checked with 1e-14
-        assert abs(mpmath.mpf(rows["F"][0]) / seed_f(w) - 1) < 1e-14
-        for k in (1, 2, 3):
-            assert abs(mpmath.mpf(rows[f"dF/dw{k}"][0]) / seed_grad(w, k) - 1) < 1e-14
+    F, grads, _, _ = diff_partials("sigmoid", w, dps=40)  # mpmath.diff of F by hand
+    # correctly rounded to 15 digits: relative error <= 5e-15, checked with 1e-14
+    assert is_close(rows["F"][0], F, rel="1e-14")
+    for k in (1, 2, 3):
+        assert is_close(rows[f"dF/dw{k}"][0], grads[k - 1], rel="1e-14")
 
 
 def test_certified_table_and_ball():
@@ -213,13 +188,12 @@ def test_certified_table_and_ball():
     rows = row_map(p)
     assert p.rows[0] == ["quantity", "midpoint", "radius", "certified digits"]
     assert len(rows) == 21 and "dF/dw1" in rows and "dF/dw30" in rows  # cut in the middle
-    with mpmath.workdps(50):
-        for name, k in (("dF/dw1", 1), ("dF/dw30", 30)):
-            mid, rad, digits = rows[name]
-            truth = seed_grad(w, k)
-            assert int(digits) >= 12
-            # the enclosure holds the independent value (mpmath.diff error ~1e-40 here)
-            assert abs(mpmath.mpf(mid) - truth) <= mpmath.mpf(rad) + abs(truth) * 1e-30
+    _, grads, _, _ = diff_partials("sigmoid", w, dps=50)
+    for name, k in (("dF/dw1", 1), ("dF/dw30", 30)):
+        mid, rad, digits = rows[name]
+        assert int(digits) >= 12
+        # the enclosure holds the independent value (mpmath.diff error ~1e-40 here)
+        assert_ball_contains(mid, rad, grads[k - 1], rel="1e-30", what=name)
     ball = c.grad_w[-1]
     text = ball._repr_html_()
     assert not parse_html(text).rows
@@ -238,14 +212,13 @@ def test_gradient_check_table_torch():
     assert p.rows[0] == ["quantity", "computed", "true (certified)", "rel. error", "verdict"]
     assert set(rows) == {"F", "dF/dw1", "dF/dw2", "dF/dw3"}
     assert "torch float64" in p.caption
-    with mpmath.workdps(40):
-        for k in (1, 2, 3):
-            computed, true, _rel, verdict = rows[f"dF/dw{k}"]
-            ref = seed_grad(w, k)
-            assert abs(mpmath.mpf(true) / ref - 1) < 1e-18  # 20 certified digits shown
-            # float64 through 3 layers: a few ulps (2.2e-16 each); 1e-13 is generous
-            assert abs(mpmath.mpf(computed) / ref - 1) < 1e-13
-            assert verdict == "agree"
+    _, grads, _, _ = diff_partials("sigmoid", w, dps=40)
+    for k in (1, 2, 3):
+        computed, true, _rel, verdict = rows[f"dF/dw{k}"]
+        assert is_close(true, grads[k - 1], rel="1e-18")  # 20 certified digits shown
+        # float64 through 3 layers: a few ulps (2.2e-16 each); 1e-13 is generous
+        assert is_close(computed, grads[k - 1], rel="1e-13")
+        assert verdict == "agree"
 
 
 def _comparison(verdict: str, ratio: float | None) -> Comparison:

@@ -14,52 +14,23 @@ from symgrad.analysis.precision.logspace import log_abs_activation, log_abs_deri
 from symgrad.core.chain import Chain
 from symgrad.numeric import numpy_backend as nb
 from symgrad.numeric.weights import parse_weights
+from tests.references import activation, chain_reference, derivative
 
 EPS = float(np.finfo(np.float64).eps)
 
 
-# The textbook formulas, evaluated naively at 1000 digits: enough that 1 + e^-900 and
-# 1 - tanh(800)^2 do not cancel to 0 (every reference is also checked to be finite).
+# The references' textbook formulas at 1000 digits for the single terms (every reference
+# is also checked to be finite).
 HIGH = 1000
 
 
-def _act(name, t):
-    with mpmath.workdps(HIGH):
-        if name == "sigmoid":
-            return 1 / (1 + mpmath.exp(-t))
-        if name == "tanh":
-            return mpmath.tanh(t)
-        return mpmath.log(1 + mpmath.exp(t))
-
-
-def _dact(name, t):
-    with mpmath.workdps(HIGH):
-        if name == "sigmoid":
-            s = 1 / (1 + mpmath.exp(-t))
-            return s * (1 - s)
-        if name == "tanh":
-            return 1 - mpmath.tanh(t) ** 2
-        return 1 / (1 + mpmath.exp(-t))
-
-
 def _true_log10(chain, weights, biases=None, x=None, dps=50):
-    """log10|dF/dw_k| for all k: explicit product in mpmath (no underflow in mpf)."""
+    """log10|dF/dw_k| for all k: the explicit product in mpmath (no underflow in mpf)."""
+    _, gw, _, _ = chain_reference(chain.activation, chain.form, weights, biases, x, dps)
     with mpmath.workdps(dps):
-        w = [mpmath.mpf(v.numerator) / v.denominator for v in weights]
-        b = [mpmath.mpf(v.numerator) / v.denominator for v in biases] if biases else None
-        o = [mpmath.mpf(1) if x is None else mpmath.mpf(x.numerator) / x.denominator]
-        d = []
-        for i in range(chain.depth):
-            z = w[i] * o[-1] + (b[i] if b else 0)
-            seed = i == 0 and chain.form == "seed"
-            o.append(z if seed else _act(chain.activation, z))
-            d.append(mpmath.mpf(1) if seed else _dact(chain.activation, z))
-        out, tail = [], mpmath.mpf(1)
-        for k in range(chain.depth - 1, -1, -1):
-            out.append(mpmath.log10(abs(o[k] * d[k] * tail)))
-            assert mpmath.isfinite(out[-1])
-            tail *= w[k] * d[k]
-        return out[::-1]
+        out = [mpmath.log10(abs(g)) for g in gw]
+    assert all(mpmath.isfinite(v) for v in out)
+    return out
 
 
 def test_all_ones_depth_1000_where_the_product_underflows():
@@ -113,8 +84,8 @@ def test_exact_zero_gives_minus_infinity():
 def test_log_terms_never_overflow(name, t):
     with mpmath.workdps(HIGH):
         ta = mpmath.mpf(t)
-        want_act = mpmath.log(abs(_act(name, ta)))
-        want_der = mpmath.log(abs(_dact(name, ta)))
+        want_act = mpmath.log(abs(activation(name, ta)))
+        want_der = mpmath.log(abs(derivative(name, ta)))
     assert mpmath.isfinite(want_act) and mpmath.isfinite(want_der)
     # absolute error of a few eps times the magnitude (float64 evaluation of each term)
     assert abs(log_abs_activation(name, t) - want_act) <= 8 * EPS * max(1.0, abs(want_act))

@@ -13,19 +13,20 @@ import pytest
 import sympy
 from flint import arb, arb_mat, fmpq
 
-from symgrad.analysis.stationary.classify import (
+from symgrad.analysis.stationary.enclosures import gershgorin
+from symgrad.analysis.stationary.rules import (
     MAX_ORDER_1D,
     MAX_ORDER_ND,
-    _gershgorin,
-    form_sign_pattern,
     higher_order_1d,
     numeric_verdict,
     splitting_verdict,
 )
+from symgrad.analysis.stationary.splitting import form_sign_pattern
 from symgrad.core.chain import Chain
 from symgrad.numeric.certified import Ball, certified_values
 from symgrad.numeric.decimal_text import decimal_enclosure, round_text
 from symgrad.numeric.flint_backend import certified_digits
+from tests.references import arb_ends, decimal_value
 
 # --- decimal text -----------------------------------------------------------------------
 
@@ -42,20 +43,6 @@ def test_round_text(text, digits, expected):
     assert round_text(text, digits) == expected
 
 
-def _ends(ball: arb) -> tuple[Fraction, Fraction]:
-    """The exact ends of a ball, from its dyadic midpoint and radius."""
-    def frac(v: arb) -> Fraction:
-        man, exp = (int(t) for t in v.man_exp())
-        return Fraction(man) * Fraction(2) ** exp
-    m, r = frac(ball.mid()), frac(ball.rad())
-    return m - r, m + r
-
-
-def _dec(text: str) -> Fraction:
-    if text == "0":
-        return Fraction(0)
-    mant, _, exp = text.partition("e")
-    return Fraction(mant) * Fraction(10) ** int(exp)
 
 
 @pytest.mark.parametrize("ball", [
@@ -69,8 +56,8 @@ def _dec(text: str) -> Fraction:
 ])
 def test_decimal_enclosure_encloses(ball):
     mid, rad = decimal_enclosure(ball, 5)
-    lo, hi = _ends(ball)
-    m, r = _dec(mid), _dec(rad)
+    lo, hi = arb_ends(ball)
+    m, r = decimal_value(mid), decimal_value(rad)
     assert m - r <= lo and hi <= m + r, (mid, rad)
     assert (mid.startswith("-")) == (lo < 0)
     assert len(mid.partition("e")[0].lstrip("-").replace(".", "")) == 5
@@ -83,13 +70,13 @@ def test_decimal_enclosure_of_exact_half_pads_digits():
     # conversion unit (digits + 10 digits), nothing like a unit of the 5th digit
     mid, rad = decimal_enclosure(arb("0.5 +/- 1e-30"), 5)
     assert mid == "5.0000e-1"
-    assert Fraction(1, 10**30) <= _dec(rad) <= Fraction(1, 10**13)
+    assert Fraction(1, 10**30) <= decimal_value(rad) <= Fraction(1, 10**13)
 
 
 def test_decimal_enclosure_midpoint_zero_and_nan():
     mid, rad = decimal_enclosure(arb(0, 0.001), 5)
     assert mid == "0"
-    assert Fraction(1, 1000) <= _dec(rad) <= Fraction(11, 10000)
+    assert Fraction(1, 1000) <= decimal_value(rad) <= Fraction(11, 10000)
     assert decimal_enclosure(arb("nan"), 5) == ("nan", "inf")
 
 
@@ -126,7 +113,7 @@ def test_certified_digits_never_overclaims_near_a_decade(bits):
 
 def test_ball_contains_edges():
     b = Ball(arb(Fraction(1, 2).numerator) / 2 + arb(0, 2.0 ** -10), 3, 64)
-    lo, hi = _ends(b.value)
+    lo, hi = arb_ends(b.value)
     assert b.contains(lo) and b.contains(hi)  # closed ball
     assert not b.contains(lo - Fraction(1, 2**80)) and not b.contains(hi + Fraction(1, 2**80))
     import mpmath
@@ -221,7 +208,7 @@ def test_numeric_verdict_zero_in_enclosure_is_undecided():
 
 
 def test_gershgorin_zero_matrix():
-    discs = _gershgorin(arb_mat([[0, 0], [0, 0]]))
+    discs = gershgorin(arb_mat([[0, 0], [0, 0]]))
     assert len(discs) == 2 and all(d.is_zero() for d in discs)
 
 
@@ -233,7 +220,7 @@ def test_gershgorin_zero_matrix():
     ([[0.002, 0.001], [0.001, 0.002]], [0.001, 0.003]),
 ])
 def test_gershgorin_discs_after_diagonalisation(rows, eigenvalues):
-    discs = sorted(_gershgorin(arb_mat(rows)), key=lambda b: float(b.mid()))
+    discs = sorted(gershgorin(arb_mat(rows)), key=lambda b: float(b.mid()))
     for disc, lam in zip(discs, eigenvalues, strict=True):
         assert abs(float(disc.mid()) - lam) < 1e-9 * max(1.0, abs(lam))
         assert not disc.contains(0)

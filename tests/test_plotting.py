@@ -34,7 +34,7 @@ def test_labels_legend_and_lines(scan):
     require_module("matplotlib", install="pip install 'symgrad[plot]'")
     import math
 
-    from symgrad.numeric.numpy_backend import format_info
+    from symgrad.numeric.formats import format_info
     from symgrad.present.plotting import scan_figure
 
     ax = scan_figure(scan).axes[0]
@@ -82,12 +82,3 @@ def test_cli_plot(tmp_path, capsys):
     assert capsys.readouterr().err.count("\n") == 1
     assert not bad.exists()
 
-
-def test_docstring_example():
-    require_module("matplotlib", install="pip install 'symgrad[plot]'")
-    import doctest
-
-    import symgrad.present.plotting
-
-    result = doctest.testmod(symgrad.present.plotting)
-    assert result.attempted > 0 and result.failed == 0

@@ -1,12 +1,15 @@
 """Every printed bound is a bound: outward rounding, and the boxes of `hessian --small-gradient`.
 
-* :func:`symgrad.base.output.format_bound` against Python's ``decimal`` module, whose
+* :func:`symgrad.present.numbers.format_bound` against Python's ``decimal`` module, whose
   division under ``ROUND_CEILING`` / ``ROUND_FLOOR`` is correctly rounded (an
-  independent oracle), for exact rationals and for the ends of Arb balls.
+  independent oracle), for exact rationals and for the ends of Arb balls; the same
+  oracle (``ROUND_HALF_EVEN``, ``ROUND_DOWN``, ``ROUND_UP``) for
+  :func:`~symgrad.present.numbers.round_fraction` and ``fraction_text``, and Python's
+  ``repr`` (shortest round trip, David Gay's algorithm) for ``scalar_text``.
 * Each box printed by ``symgrad hessian --small-gradient`` (depths 2-4, every
   activation) is sampled densely -- a grid, every corner, seeded random points --
-  and F and grad F are evaluated at 50 digits by a recurrence written here (not
-  symgrad's): every sample must respect every printed bound.
+  and F and grad F are evaluated at 50 digits by the recurrence of
+  :mod:`tests.references` (not symgrad's): every sample must respect every printed bound.
 """
 
 from __future__ import annotations
@@ -18,39 +21,25 @@ import random
 import re
 from fractions import Fraction
 
+import ml_dtypes
 import mpmath
+import numpy as np
 import pytest
 from flint import arb, ctx, fmpq
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from symgrad.base.output import format_bound
 from symgrad.interfaces.cli import main
+from symgrad.present.numbers import format_bound, fraction_text, round_fraction, scalar_text
+from tests.references import decimal_round, decimal_value, exact_fraction, gradient
 
 # -- the helper against an independent oracle -------------------------------------------
 
 
-def _oracle(v: Fraction, direction: str, digits: int) -> Fraction:
-    """v rounded to ``digits`` significant digits toward +inf / -inf by ``decimal``."""
-    rounding = decimal.ROUND_CEILING if direction == "upper" else decimal.ROUND_FLOOR
-    with decimal.localcontext() as c:
-        c.prec, c.rounding = digits, rounding
-        c.Emax, c.Emin = decimal.MAX_EMAX, decimal.MIN_EMIN
-        c.traps[decimal.Inexact] = False
-        c.traps[decimal.Rounded] = False
-        return Fraction(decimal.Decimal(v.numerator) / decimal.Decimal(v.denominator))
-
-
-def _exact(x) -> Fraction:
-    """An mpf as the exact rational it is (binary)."""
-    assert isinstance(x, mpmath.mpf) and mpmath.isfinite(x)
-    sign, man, exp, _ = x._mpf_  # (mpmath.mpf(x) would round x to the current precision)
-    return (-1) ** sign * Fraction(int(man)) * Fraction(2) ** int(exp)
-
-
 def _value(text: str) -> Fraction:
+    """A printed number (shortest form, checked) as an exact rational."""
     assert re.fullmatch(r"-?[0-9](\.[0-9]*[1-9])?e[+-][0-9]+|0", text), text
-    return Fraction(decimal.Decimal(text))
+    return decimal_value(text)
 
 
 _NEAR = st.sampled_from([Fraction(1), Fraction(99999, 100000), Fraction(999999999, 10**9),
@@ -67,8 +56,48 @@ def test_format_bound_matches_decimal_oracle(num, den, scale, near, use_near, di
     v = (near if use_near else Fraction(num, den)) * Fraction(10) ** scale
     v = -v if (use_near and num < 0) else v
     got = _value(format_bound(v, direction, digits))
-    assert got == _oracle(v, direction, digits)
+    assert got == decimal_round(v, digits, direction)
     assert (got >= v) if direction == "upper" else (got <= v)
+
+
+@settings(max_examples=300, deadline=None)
+@given(num=st.integers(-(10**40), 10**40).filter(bool), den=st.integers(1, 10**40),
+       scale=st.integers(-300, 300), digits=st.integers(1, 30),
+       rounding=st.sampled_from(["nearest", "toward", "away"]))
+def test_round_fraction_matches_decimal_oracle(num, den, scale, digits, rounding):
+    v = Fraction(num, den) * Fraction(10) ** scale
+    text = round_fraction(v, digits, rounding)
+    assert _value(text) == decimal_round(v, digits, rounding)
+    if rounding == "nearest":
+        assert fraction_text(v, digits) == text
+
+
+def test_fraction_text_ties_go_to_even():
+    assert fraction_text(Fraction(25, 10), 1) == "2e+0"  # 2.5 -> 2
+    assert fraction_text(Fraction(35, 10), 1) == "4e+0"  # 3.5 -> 4
+    assert fraction_text(Fraction(-9995, 10**7), 3) == "-1e-3"  # carried into a new digit
+    with pytest.raises(ValueError, match="rounding"):
+        round_fraction(Fraction(1), 3, "up")
+
+
+@settings(max_examples=300, deadline=None)
+@given(x=st.floats(allow_nan=False, allow_infinity=False).filter(bool))
+def test_scalar_text_is_the_shortest_round_trip(x):
+    text = scalar_text(np.float64(x), "float64")
+    assert float(_value(text)) == x  # reads back as x
+    shortest = repr(x).lower().lstrip("-").split("e")[0].replace(".", "").strip("0")
+    assert len(text.lstrip("-").split("e")[0].replace(".", "")) == len(shortest)
+    for name in ("float32", "float16", "bfloat16"):
+        dtype = ml_dtypes.bfloat16 if name == "bfloat16" else getattr(np, name)
+        with np.errstate(all="ignore"):
+            v = dtype(x)
+        if np.isfinite(v) and v != 0:
+            assert float(dtype(float(_value(scalar_text(v, name))))) == float(v)
+
+
+def test_scalar_text_specials():
+    assert [scalar_text(v, "float16") for v in (np.inf, -np.inf, np.nan, -0.0, 0.0)] == [
+        "inf", "-inf", "nan", "-0", "0"]
 
 
 @settings(max_examples=200, deadline=None)
@@ -79,10 +108,9 @@ def test_format_bound_of_a_ball_uses_its_end(num, den, rad, exp, digits, directi
     with ctx.workprec(200):
         ball = arb(fmpq(num, den)) * arb(2) ** exp + arb(0, arb(rad) * arb(2) ** (exp - 40))
         end = ball.upper() if direction == "upper" else ball.lower()
-        man, e = (int(t) for t in end.man_exp())
-        exact_end = Fraction(man) * Fraction(2) ** e
+        exact_end = exact_fraction(end)
     got = _value(format_bound(ball, direction, digits))
-    assert got == _oracle(exact_end, direction, digits)
+    assert got == decimal_round(exact_end, digits, direction)
 
 
 def test_format_bound_edges():
@@ -125,7 +153,7 @@ def test_format_bound_of_an_astronomical_exponent_is_fast_and_right():
         assert int(ex) == e
     # the mantissas bracket the truth's (known to ~40 digits here), one unit apart at most
     m_up, m_lo = Fraction(up.partition("e")[0]), Fraction(lo.partition("e")[0])
-    truth = _exact(mant)
+    truth = exact_fraction(mant)
     assert m_lo <= truth - Fraction(1, 10**30) and truth + Fraction(1, 10**30) <= m_up
     assert m_up - m_lo <= Fraction(2, 10**4)
 
@@ -135,39 +163,10 @@ def test_format_bound_of_an_astronomical_exponent_is_fast_and_right():
 _INFIMUM = {"sigmoid": 0, "softplus": 0, "tanh": -1}  # lim sigma(t), t -> -oo
 
 
-def _sigma(act: str, t):
-    if act == "sigmoid":
-        return 1 / (1 + mpmath.exp(-t))
-    if act == "tanh":
-        return mpmath.tanh(t)
-    return mpmath.log1p(mpmath.exp(t)) if t < 0 else t + mpmath.log1p(mpmath.exp(-t))
-
-
-def _dsigma(act: str, t):
-    if act == "sigmoid":
-        e = mpmath.exp(-abs(t))
-        return e / (1 + e) ** 2
-    if act == "tanh":
-        return mpmath.sech(t) ** 2
-    return 1 / (1 + mpmath.exp(-t))
-
-
 def _chain(act: str, w: list) -> tuple:
-    """F and grad F of the seed chain (o_1 = w_1, o_i = sigma(w_i o_(i-1))), 50 digits."""
-    o, z = [w[0]], [None]
-    for i in range(1, len(w)):
-        z.append(w[i] * o[-1])
-        o.append(_sigma(act, z[-1]))
-    # reverse sweep: d o_L / d o_i
-    n = len(w)
-    grad = [mpmath.mpf(0)] * n
-    adj = mpmath.mpf(1)
-    for i in range(n - 1, 0, -1):
-        d = _dsigma(act, z[i])
-        grad[i] = adj * d * o[i - 1]
-        adj = adj * d * w[i]
-    grad[0] = adj
-    return o[-1], grad
+    """F and grad F of the seed chain (o_1 = w_1, o_i = sigma(w_i o_(i-1))), by hand."""
+    F, grad, _, _ = gradient(act, w)
+    return F, grad
 
 
 def _samples(center: Fraction, half: Fraction, n: int, seed: int) -> list[list]:
@@ -220,9 +219,9 @@ def test_every_printed_box_bound_holds_at_dense_samples(capsys, act, depth):
                 w = [mpmath.mpf(x.numerator) / x.denominator for x in p]
                 f, g = _chain(act, w)
                 norm = mpmath.sqrt(mpmath.fsum(v * v for v in g))
-                assert upper is None or _exact(norm) <= upper, (act, depth, s, p, norm, up_text)
-                assert lower is None or _exact(f - inf_f) >= lower, (act, depth, s, p, f,
-                                                                     low_text)
+                where = (act, depth, s, p, norm, f, up_text, low_text)
+                assert upper is None or exact_fraction(norm) <= upper, where
+                assert lower is None or exact_fraction(f - inf_f) >= lower, where
                 if verdict == "yes":  # proved on the box: holds at every sample
                     assert norm < cut and f - inf_f > far and g[-1] != 0
                 checked += 1
@@ -237,7 +236,7 @@ def test_every_printed_box_bound_holds_at_dense_samples(capsys, act, depth):
 
 def test_the_issue_example_box():
     """Sigmoid, depth 3, box 16*(1,1,1) +/- 1/10: the corner 15.9 gives 1.24370571e-7."""
-    from symgrad.analysis.stationary.landscape import small_gradient_regions
+    from symgrad.analysis.stationary.chain import small_gradient_regions
     from symgrad.core.chain import Chain
 
     reg = next(r for r in small_gradient_regions(Chain(3), Fraction(1, 1000))
@@ -245,9 +244,10 @@ def test_the_issue_example_box():
     with mpmath.workdps(50):
         _, g = _chain("sigmoid", [mpmath.mpf("15.9")] * 3)
         norm = mpmath.sqrt(mpmath.fsum(v * v for v in g))
-        assert Fraction(12437, 10**11) < _exact(norm) <= _value(reg.grad_norm_upper)
+        assert Fraction(12437, 10**11) < exact_fraction(norm) <= _value(reg.grad_norm_upper)
         f, _ = _chain("sigmoid", [mpmath.mpf("15.9")] * 3)
-        assert f < 1 and _value(reg.gap_lower) <= _exact(f)  # "F - inf F >= 1.0000" was false
+        # "F - inf F >= 1.0000" was printed (false)
+        assert f < 1 and _value(reg.gap_lower) <= exact_fraction(f)
     assert reg.qualifies is True and reg.stationary_free
 
 
@@ -270,7 +270,7 @@ def test_classify_root_radius_covers_the_printed_point(digits):
             x = mpmath.findroot(lambda t: 4 * t**3 - 6 * t + 1, mpmath.mpf(p.coords[0]))
             r = _value(p.radius)
             for truth, shown in ((x, p.coords[0]), (y, p.coords[1])):
-                assert abs(_exact(truth) - Fraction(decimal.Decimal(shown))) <= r, (shown, r)
+                assert abs(exact_fraction(truth) - decimal_value(shown)) <= r, (shown, r)
 
 
 # -- `verify`: the bound rows print the bound rounded up ----------------------------------
@@ -296,7 +296,7 @@ def test_verify_bound_rows_print_upper_bounds():
             exact = sup[act] ** (int(depth) - 1)
             for v in w[1:]:
                 exact *= abs(v)
-            b = Fraction(decimal.Decimal(shown))
+            b = decimal_value(shown)
             assert exact <= b, (act, line, float(exact))
             assert b - exact <= Fraction(10) ** (decimal.Decimal(shown).adjusted() - 3)
 
@@ -321,6 +321,6 @@ def test_check_enclosure_contains_the_truth(claim, truth):
     m = re.search(r"lhs - rhs in \[(\S+) ± (\S+)\]", res.evidence)
     assert res.verdict == "TRUE" and m, res.evidence
     with mpmath.workdps(80):
-        t = _exact(truth())
-    v, r = Fraction(decimal.Decimal(m.group(1))), Fraction(decimal.Decimal(m.group(2)))
+        t = exact_fraction(truth())
+    v, r = decimal_value(m.group(1)), decimal_value(m.group(2))
     assert v - r <= t <= v + r, (res.evidence, float(t))

@@ -17,7 +17,6 @@ from fractions import Fraction
 from html.parser import HTMLParser
 from pathlib import Path
 
-import mpmath
 import pytest
 import sympy
 
@@ -27,6 +26,7 @@ from symgrad.interfaces.report import MARKER, ReportOptions, build_report
 from symgrad.present.mathml import to_mathml
 from symgrad.present.progress import progress_enabled, task_progress, track
 from tests._require import REQUIRE_ALL
+from tests.references import chain_reference, exact_fraction, is_close, prefix_gradients
 
 SMALL = ["--depth", "5", "--scan-depth", "60", "--backends", "none", "--quiet"]
 
@@ -40,17 +40,6 @@ def run_report(*args: str, env: dict | None = None, prelude: str = "",
     full_env.pop("CI", None)
     return subprocess.run([sys.executable, "-c", code, "report", *args], capture_output=True,
                           text=True, env=full_env, cwd=cwd, timeout=300, check=False)
-
-
-def _sigmoid_chain_gradient(depth: int, dps: int = 60):
-    """F and dF/dw_1 of the seed chain with all weights 1, by a hand-written loop (not symgrad)."""
-    with mpmath.workdps(dps):
-        o, grad = mpmath.mpf(1), mpmath.mpf(1)
-        for _ in range(2, depth + 1):
-            s = 1 / (1 + mpmath.exp(-o))
-            grad *= s * (1 - s)  # w_i = 1
-            o = s
-        return o, grad
 
 
 class _Collector(HTMLParser):
@@ -78,13 +67,12 @@ def _check_reference_json(out: Path) -> None:
     assert doc["chain"] == {"depth": 40, "activation": "sigmoid", "form": "seed", "bias": False}
     values = {row["name"]: row for row in doc["values"]}
     assert len(values) == 41  # F and dF/dw_1..dF/dw_40
-    o, grad = _sigmoid_chain_gradient(40)
-    for name, truth in (("F", o), ("dF/dw1", grad)):
+    # independent: the seed chain with all weights 1 at 60 digits (tests/references.py)
+    o, grads, _, _ = chain_reference("sigmoid", "seed", [1] * 40, None, None, 60)
+    for name, truth in (("F", o), ("dF/dw1", grads[0])):
         assert isinstance(values[name]["value"], str)
-        with mpmath.workdps(60):
-            got = mpmath.mpf(values[name]["value"])
-            # 30 significant digits are claimed: the error is below 1e-29 relative
-            assert abs(got - truth) <= mpmath.mpf("1e-29") * abs(truth), name
+        # 30 significant digits are claimed: the error is below 1e-29 relative
+        assert is_close(values[name]["value"], truth, rel="1e-29"), name
     # dF/dw1 of depth 40 with weights 1 is about 0.2247**39 ~ 4e-26 (far below float eps)
     assert 1e-27 < float(values["dF/dw1"]["value"]) < 1e-24
 
@@ -95,8 +83,10 @@ def _check_scan_json(out: Path) -> None:
     f64 = next(f for f in doc["formats"] if f["format"] == "float64")
     # independent: the exact update 1 - 0.1*g is lost in float64 once 0.1*g < 2**-54
     # (half an ulp of 1 from below), and g underflows once below 2**-1075 (half the
-    # smallest subnormal); g(L) = prod of sigma' from the hand-written loop
-    lost = next(n for n in range(2, 200) if _sigmoid_chain_gradient(n, 40)[1] / 10 < 2.0**-54)
+    # smallest subnormal); g(L) = prod of sigma' (tests/references.py), compared exactly
+    grads = prefix_gradients("sigmoid", [1] * 200, 40)
+    lost = next(n for n in range(2, 200)
+                if exact_fraction(grads[n - 1]) / 10 < Fraction(1, 2**54))
     assert f64["first_depth"]["lost_update_true"] == str(lost)
     assert 20 <= lost <= 30  # "near 25"
     assert 450 <= int(f64["first_depth"]["zero"]) <= 550  # "near 500"
@@ -121,11 +111,12 @@ def _check_page(out: Path) -> None:
     assert 'class="badge bad"' not in checks  # no check of the derivation fails
     assert checks.count('<span class="badge ok">PASS</span>') >= 6
     claims = text[text.index('id="claims"'):text.index('id="reference"')]
-    # the text's claims: sigma, sigma' in [0, 1] hold; its f_c'(p) = 10^-99 does not, since
-    # d/dx max(0, c x) = c = 10^-90 for x > 0 (the only FALSE verdict on the page)
-    assert claims.count('<span class="badge ok">TRUE</span>') == 5
-    assert text.count('class="badge bad"') == 1
-    assert "1e-90 == 1e-99" in claims and '<span class="badge bad">FALSE</span>' in claims
+    # the text's 22 claims: 4 are FALSE by mathematics -- its f_c'(p) = 10^-99, since
+    # d/dx max(0, c x) = c = 10^-90 for x > 0; "local optimum implies D^2F(p) definite"
+    # (x^4 at 0); x^2 - y^2 >= 0 and <= 0 (a saddle) -- the only FALSE verdicts on the page
+    assert claims.count('<span class="badge ok">TRUE</span>') == 18
+    assert text.count('class="badge bad"') == 4
+    assert "f_c&#x27;(p) == 10^-99" in claims and "x**2 - y**2 &gt;= 0" in claims
 
 
 def test_default_report(tmp_path):
@@ -414,17 +405,29 @@ def test_certified_checks_can_fail():
     """A wrong reference digit and a wrong bound are caught (the checks are not vacuous)."""
     import dataclasses
 
+    from symgrad.analysis.verify.chain_checks import bound_check, reference_check
     from symgrad.core.chain import Chain
     from symgrad.interfaces.report.model import Context
-    from symgrad.interfaces.report.verification import certified_rows
 
     ctx = Context(ReportOptions(depth=10, backends=()), Chain(10), (Fraction(1),) * 10)
-    good = ctx.reference
-    ctx.cache["bound_w1"] = sympy.Rational(1, 4) ** 9  # the true bound: holds
-    assert [r.verdict for r in certified_rows(ctx)] == ["PASS", "PASS"]
+    good, cert = ctx.reference, ctx.certified
+    true_bound = sympy.Rational(1, 4) ** 9  # sup sigmoid' = 1/4, weights 1: holds
+    assert bound_check(ctx.chain, true_bound, cert).status == "PASS"
+    assert reference_check(good, cert).status == "PASS"
     digit = good.grad_w[0][5]  # change one digit of dF/dw1 (30 digits claimed)
     wrong = good.grad_w[0][:5] + ("1" if digit != "1" else "2") + good.grad_w[0][6:]
-    ctx.__dict__["reference"] = dataclasses.replace(good, grad_w=(wrong, *good.grad_w[1:]))
+    bad = dataclasses.replace(good, grad_w=(wrong, *good.grad_w[1:]))
+    assert reference_check(bad, cert).status == "FAIL"
     # dF/dw1 = 0.2247^9 ~ 1.2e-6 is far above 1e-40: that bound must be refuted
-    ctx.cache["bound_w1"] = sympy.Rational(1, 10**40)
-    assert [r.verdict for r in certified_rows(ctx)] == ["FAIL", "FAIL"]
+    assert bound_check(ctx.chain, sympy.Rational(1, 10**40), cert).status == "FAIL"
+
+
+def test_a_subset_of_steps_gives_the_sections_of_a_full_build():
+    """No section depends on another having run first (the context computes lazily)."""
+    opts = ReportOptions(depth=4, backends=(), scan_depth=40, formats=("float64",))
+    full = {s.anchor: s for s in build_report(opts).sections}
+    alone = build_report(opts, steps=("verification",)).sections
+    assert [s.anchor for s in alone] == ["verification"]
+    assert alone[0] == full["verification"]
+    latex_only = build_report(opts, steps=("latex",)).sections[0]
+    assert latex_only.files["report.tex"] == full["latex"].files["report.tex"]

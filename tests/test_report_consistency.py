@@ -7,8 +7,8 @@ are all non-default: depth 5, weights 0.9, learning rate 0.05, a scan to depth
 * every number of every section of the page equals, in order, the numbers of
   the same section of report.tex (outside formulas);
 * the page's tables equal reference.json and scan.json cell by cell;
-* those JSON numbers equal an independent computation written here (a plain
-  mpmath recurrence at 60 digits, exact rational rounding rules of the formats);
+* those JSON numbers equal an independent computation (tests/references.py: the
+  chain in mpmath at 60 digits, exact rational rounding rules of the formats);
 * each printed certified value "v ± r (D certified digits)" is consistent: the
   truth lies in [v - r, v + r], D is at most the digits printed, and the first D
   digits of v are the truth's;
@@ -21,22 +21,28 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from fractions import Fraction
 from html.parser import HTMLParser
 from pathlib import Path
 
-import mpmath
 import pytest
 
 from tests._require import REQUIRE_ALL
+from tests.references import (
+    IEEE,
+    assert_ball_contains,
+    chain_reference,
+    decimal_round,
+    decimal_value,
+    exact_fraction,
+    nearest_even,
+    prefix_gradients,
+)
 from tests.test_report import run_report
 
 DEPTH, W, LR, SCAN = 5, Fraction(9, 10), Fraction(1, 20), 60
 OPTIONS = ["--depth", str(DEPTH), "--weights", "0.9", "--lr", "0.05", "--scan-depth", str(SCAN),
            "--formats", "float64,float16", "--backends", "none", "--quiet"]
-#: significand bits, smallest normal and smallest subnormal exponents (IEEE 754)
-FORMATS = {"float64": (53, -1022, -1074), "float16": (11, -14, -24)}
 _NUM = re.compile(r"-?[0-9]+(?:\.[0-9]+)?(?:e[+-][0-9]+)?")
 
 
@@ -48,35 +54,7 @@ def report(tmp_path_factory) -> Path:
     return out
 
 
-# -- independent values ------------------------------------------------------------------
-
-
-def _chain(depth: int, dps: int = 60):
-    """F and every dF/dw_k of the sigmoid seed chain with all weights 0.9 (hand-written)."""
-    with mpmath.workdps(dps):
-        w = [mpmath.mpf(9) / 10] * depth
-        o = [w[0]]
-        for i in range(1, depth):
-            o.append(1 / (1 + mpmath.exp(-w[i] * o[-1])))
-        ds = [None] + [o[i] * (1 - o[i]) for i in range(1, depth)]  # sigma'(z_i)
-        grads = []
-        for k in range(depth):
-            g = (o[k - 1] * ds[k]) if k else mpmath.mpf(1)
-            for i in range(k + 1, depth):
-                g *= w[i] * ds[i]
-            grads.append(g)
-        return o[-1], grads
-
-
-def _exact(x: mpmath.mpf) -> Fraction:
-    """The exact rational value of an mpf (no rounding: not mpmath.mpf(x) at 53 bits)."""
-    assert isinstance(x, mpmath.mpf) and mpmath.isfinite(x)
-    sign, man, exp, _ = x._mpf_
-    return (-1) ** sign * Fraction(int(man)) * Fraction(2) ** int(exp)
-
-
-def _dec(text: str) -> Fraction:
-    return Fraction(Decimal(text))
+# -- independent values (tests/references.py) -----------------------------------------------
 
 
 def _sig_digits(text: str) -> int:
@@ -84,63 +62,47 @@ def _sig_digits(text: str) -> int:
     return len(mant)
 
 
-def _round(value: Fraction, digits: int) -> Decimal:
-    """``value`` correctly rounded to ``digits`` significant digits (decimal module)."""
-    with localcontext() as c:
-        c.prec, c.rounding = digits, ROUND_HALF_EVEN
-        c.Emin, c.Emax = -999999, 999999
-        return Decimal(value.numerator) / Decimal(value.denominator)
-
-
-def _check_certified(value: str, radius: str, digits: int, truth: Fraction, what: str) -> None:
-    v, r = _dec(value), _dec(radius)
-    assert v - r <= truth <= v + r, (what, value, radius)
+def _check_certified(value: str, radius: str, digits: int, truth, what: str) -> None:
+    """``truth`` (an mpf, compared exactly) lies in value ± radius, and its first ``digits``
+    significant digits, correctly rounded, are those of ``value``."""
+    assert_ball_contains(value, radius, truth, what=what)
     assert 1 <= digits <= _sig_digits(value), (what, value, digits)
-    assert _round(truth, digits) == _round(v, digits), (what, value, digits)
+    exact = exact_fraction(truth)
+    assert decimal_round(exact, digits, "nearest") == decimal_round(
+        decimal_value(value), digits, "nearest"), (what, value, digits)
 
 
-def _nearest(v: Fraction, bits: int) -> tuple[Fraction, Fraction]:
-    """v rounded to nearest with ``bits`` significand bits, and the spacing there (v > 0)."""
-    e = v.numerator.bit_length() - v.denominator.bit_length()
-    if Fraction(2) ** e > v:
+def _ulp(x: Fraction, fmt: str) -> Fraction:
+    """The spacing of format ``fmt`` just above x > 0 (IEEE parameters)."""
+    p, emin, _ = IEEE[fmt]
+    e = x.numerator.bit_length() - x.denominator.bit_length()
+    if Fraction(2) ** e > x:
         e -= 1
-    ulp = Fraction(2) ** (e - bits + 1)
-    q = v / ulp
-    return Fraction(round(q)) * ulp, ulp
+    return Fraction(2) ** (max(e, emin) - p + 1)
 
 
-def _first_events(fmt: str) -> dict[str, int | None]:
-    """First depths of the events the truth decides, from the hand-written recurrence: the
-    true gradient below the smallest normal / below half the smallest subnormal, and the
-    exact update w1 - lr*g strictly between the midpoints around w1 in the format."""
-    bits, emin_normal, emin_sub = FORMATS[fmt]
-    w1, ulp = _nearest(W, bits)
+def _first_events(fmt: str, prefix: list) -> dict[str, int | None]:
+    """First depths of the events the truth decides, from ``prefix`` (dF/dw1 at depths
+    1..SCAN): the true gradient below the smallest normal / below half the smallest
+    subnormal, and the exact update w1 - lr*g strictly between the midpoints around w1 in
+    the format."""
+    p, emin, _ = IEEE[fmt]
+    w1 = nearest_even(W, fmt)
+    ulp = _ulp(w1, fmt)
     power_of_two = w1.numerator & (w1.numerator - 1) == 0 and w1.denominator & (
         w1.denominator - 1) == 0
     lo, hi = w1 - (ulp / 4 if power_of_two else ulp / 2), w1 + ulp / 2
     first: dict[str, int | None] = dict.fromkeys(
         ("true_below_normal", "true_rounds_to_zero", "lost_update_true"))
     for n in range(1, SCAN + 1):
-        g = _exact(_prefix(n))
-        if first["true_below_normal"] is None and abs(g) < Fraction(2) ** emin_normal:
+        g = exact_fraction(prefix[n - 1])
+        if first["true_below_normal"] is None and abs(g) < Fraction(2) ** emin:
             first["true_below_normal"] = n
-        if first["true_rounds_to_zero"] is None and abs(g) < Fraction(2) ** emin_sub / 2:
+        if first["true_rounds_to_zero"] is None and abs(g) < Fraction(2) ** (emin - p + 1) / 2:
             first["true_rounds_to_zero"] = n
         if first["lost_update_true"] is None and lo < W - LR * g < hi:
             first["lost_update_true"] = n
     return first
-
-
-def _prefix(n: int):
-    """dF/dw1 of the depth-n chain (all weights 0.9): prod_{i=2..n} w sigma'(w o_(i-1))."""
-    with mpmath.workdps(80):
-        w = mpmath.mpf(9) / 10
-        o, g = w, mpmath.mpf(1)
-        for _ in range(2, n + 1):
-            s = 1 / (1 + mpmath.exp(-w * o))
-            g *= w * s * (1 - s)
-            o = s
-        return g
 
 
 # -- the page and the LaTeX as text, by section -------------------------------------------
@@ -288,7 +250,8 @@ def test_page_tables_equal_the_json_files(report):
     f64 = next(f for f in scan["formats"] if f["format"] == "float64")
     assert facts["float64 update lost from depth"] == f64["first_depth"]["lost_update"]
     shown = facts[f"dF/dw1 at depth {DEPTH}"]
-    assert _sig_digits(shown) <= 6 and _dec(shown) == _round(_dec(rows["dF/dw1"]["value"]), 6)
+    assert _sig_digits(shown) <= 6 and decimal_value(shown) == decimal_round(
+        decimal_value(rows["dF/dw1"]["value"]), 6, "nearest")
 
 
 def _facts(out: Path) -> list[str]:
@@ -299,8 +262,9 @@ def _facts(out: Path) -> list[str]:
 
 def test_json_and_printed_values_against_an_independent_computation(report):
     ref = json.loads((report / "reference.json").read_text())
-    f, grads = _chain(DEPTH)
-    truth = {"F": _exact(f), **{f"dF/dw{k}": _exact(g) for k, g in enumerate(grads, 1)}}
+    # F and every dF/dw_k of the sigmoid seed chain, all weights 0.9, at 60 digits
+    f, grads = chain_reference("sigmoid", "seed", [W] * DEPTH, None, None, 60)[:2]
+    truth = {"F": f, **{f"dF/dw{k}": g for k, g in enumerate(grads, 1)}}
     for r in ref["values"]:
         _check_certified(r["value"], r["radius"], int(r["certified_digits"]), truth[r["name"]],
                          r["name"])
@@ -313,14 +277,15 @@ def test_json_and_printed_values_against_an_independent_computation(report):
     _check_certified(v, r, int(d), truth["dF/dw1"], "formats section")
     # the bound |dF/dw1| <= 0.9^4 / 4^4, printed rounded up (6 digits)
     facts = dict(zip(*[iter(_facts(report))] * 2, strict=True))
-    shown = _dec(facts[f"bound on |dF/dw1| at depth {DEPTH}"])
+    shown = decimal_value(facts[f"bound on |dF/dw1| at depth {DEPTH}"])
     exact = W ** (DEPTH - 1) / 4 ** (DEPTH - 1)
     assert exact <= shown < exact + Fraction(1, 10**8)
-    assert _dec(rows_value(ref, "dF/dw1")) <= shown
+    assert decimal_value(rows_value(ref, "dF/dw1")) <= shown
     # the scan's events the truth decides
     scan = json.loads((report / "scan.json").read_text())
+    prefix = prefix_gradients("sigmoid", [W] * SCAN, 80)  # dF/dw1 at depths 1..SCAN
     for fmt in scan["formats"]:
-        want = _first_events(fmt["format"])
+        want = _first_events(fmt["format"], prefix)
         got = {k: (None if fmt["first_depth"][k] is None else int(fmt["first_depth"][k]))
                for k in want}
         assert got == want, fmt["format"]

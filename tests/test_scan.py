@@ -1,8 +1,8 @@
 """Depth scan against computations written separately in this file.
 
 Format limits come from numpy.finfo / ml_dtypes.finfo only.  The true
-gradients are a hand-written mpmath product (sigma'(t) = sigma(t)(1 - sigma(t))),
-the float64 computed gradients a hand-written pure-Python float loop.
+gradients are the hand-written mpmath product of :mod:`tests.references`, the
+float64 computed gradients a hand-written pure-Python float loop.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from symgrad.interfaces.cli import main
 from symgrad.numeric import numpy_backend as nb
 from symgrad.numeric.certified import certified_values
 from symgrad.numeric.weights import parse_weights
+from tests.references import prefix_gradients
 
 FINFO = {
     "float64": np.finfo(np.float64),
@@ -43,16 +44,7 @@ def ones_scan():
 @pytest.fixture(scope="module")
 def true_ones():
     """dF/dw_1 of the all-ones sigmoid seed chain at depths 1..N (mpmath, 50 digits)."""
-    out = []
-    with mpmath.workdps(50):
-        o, g = mpmath.mpf(1), mpmath.mpf(1)
-        out.append(g)
-        for _ in range(2, N + 1):
-            s = 1 / (1 + mpmath.exp(-o))
-            g = g * s * (1 - s)
-            o = s
-            out.append(g)
-    return out
+    return prefix_gradients("sigmoid", [1] * N, 50)
 
 
 def _first(values, pred):

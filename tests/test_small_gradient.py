@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-from decimal import Decimal
 from fractions import Fraction
 
 import ml_dtypes
@@ -14,6 +13,7 @@ import pytest
 from symgrad.analysis.precision import small_gradient_example
 from symgrad.base.errors import SymgradError
 from symgrad.interfaces.cli import main
+from tests.references import decimal_value
 
 FINFO = {
     "float64": np.finfo(np.float64),
@@ -23,15 +23,11 @@ FINFO = {
 }
 
 
-def _exact(text: str) -> Fraction:
-    return Fraction(Decimal(text))
-
-
 def test_exact_values_of_the_text():
     ex = small_gradient_example()  # c = 10^-90, p = 10^9999
     c, p = Fraction(1, 10**90), Fraction(10**9999)
-    assert _exact(ex.exact_value) == c * p  # f_c(p) = c p > 0
-    assert _exact(ex.exact_derivative) == c  # f_c'(p) = c for p > 0
+    assert decimal_value(ex.exact_value) == c * p  # f_c(p) = c p > 0
+    assert decimal_value(ex.exact_derivative) == c  # f_c'(p) = c for p > 0
     assert str(ex.derivative) == "c*Heaviside(c*x)"
 
 
@@ -53,9 +49,10 @@ def test_each_format_against_its_limits(name):
 
 def test_other_c_and_p():
     ex = small_gradient_example("3", "-2.5")
-    assert _exact(ex.exact_value) == 0 and _exact(ex.exact_derivative) == 0
+    assert decimal_value(ex.exact_value) == 0 and decimal_value(ex.exact_derivative) == 0
     ex = small_gradient_example("2", "3/4")
-    assert _exact(ex.exact_value) == Fraction(3, 2) and _exact(ex.exact_derivative) == 2
+    assert decimal_value(ex.exact_value) == Fraction(3, 2)
+    assert decimal_value(ex.exact_derivative) == 2
     for r in ex.rows:
         assert float(r.value) == 1.5 and float(r.derivative) == 2.0
 
@@ -73,7 +70,7 @@ def test_cli_json(capsys):
     assert main(["formats", "--small-gradient", "--format", "json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["schema"] == "symgrad.small_gradient/1"
-    assert _exact(doc["exact"]["f_c'(p)"]) == Fraction(1, 10**90)
+    assert decimal_value(doc["exact"]["f_c'(p)"]) == Fraction(1, 10**90)
     assert doc["function"]["sympy"] == "Max(0, c*x)"
     assert all(isinstance(v, str) for r in doc["formats"] for v in r.values())
     assert math.isinf(float(doc["formats"][0]["p"]))

@@ -5,7 +5,7 @@ import math
 import pytest
 
 from symgrad.analysis.stationary import analyse
-from symgrad.analysis.stationary.analyse import decimal_value
+from symgrad.analysis.stationary.decimals import decimal_value
 from symgrad.base.errors import SymgradError
 
 

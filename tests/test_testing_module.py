@@ -18,6 +18,7 @@ from symgrad.testing import (
     reference_vectors,
 )
 from tests._require import require_module
+from tests.references import chain_reference
 
 
 def textbook_grad_depth2(w1: float, w2: float) -> list[float]:
@@ -41,17 +42,9 @@ def test_underflow_is_not_agreement():
     # depth 40 with weights 1: dF/dw1 = prod sigma'(o_i) ~ 0.22^39 ~ 1e-26, below float16's
     # range; a framework that returns 0 there has underflowed
     L = 40
-    with mpmath.workdps(30):
-        o, grads_true = mpmath.mpf(1), []
-        outs = [o]
-        for _ in range(L - 1):
-            o = 1 / (1 + mpmath.exp(-o))
-            outs.append(o)
-        # dF/dw_k = o_{k-1} sigma'(z_k) prod_{i>k} sigma'(z_i) with all w = 1
-        ds = [outs[i] * (1 - outs[i]) for i in range(1, L)]
-        for k in range(L):
-            g = mpmath.fprod(ds) if k == 0 else outs[k - 1] * mpmath.fprod(ds[k - 1:])
-            grads_true.append(float(g))
+    # dF/dw_k = o_{k-1} sigma'(z_k) prod_{i>k} sigma'(z_i) with all w = 1 (by hand, mpmath)
+    grads_true = [float(g) for g in chain_reference("sigmoid", "seed", [1] * L, None, None,
+                                                    30)[1]]
     got = np.asarray(grads_true, dtype=np.float16).astype(float)
     assert got[0] == 0.0  # float16 cannot hold 1e-26
     with pytest.raises(AssertionError, match="underflow"):
@@ -67,12 +60,7 @@ def test_shallow_float16_check_can_fail():
     # depth 4, float16: the tolerance leaves digits, and the exact gradient rounded to
     # float16 passes; a value off by a factor of 3 fails
     ws = [0.5, -1.0, 2.0, 1.5]
-    with mpmath.workdps(40):
-        o = [mpmath.mpf(ws[0])]
-        for w in ws[1:]:
-            o.append(1 / (1 + mpmath.exp(-w * o[-1])))
-        ds = [w * oo * (1 - oo) for w, oo in zip(ws[1:], o[1:])]
-        g1 = float(mpmath.fprod(ds))
+    g1 = float(chain_reference("sigmoid", "seed", ws, None, None, 40)[1][0])  # by hand
     got = [float(np.float16(g1))] + [0.0] * 3
     with pytest.raises(AssertionError):
         assert_chain_gradient_close([3 * got[0], *got[1:]], 4, ws, dtype="float16")

@@ -11,28 +11,27 @@ from fractions import Fraction
 
 import pytest
 
-from symgrad.analysis.verdicts import (
+from symgrad.analysis.verify.battery import Check, VerificationReport, run_battery
+from symgrad.analysis.verify.emulation import emulate, format_rounding
+from symgrad.analysis.verify.tolerance import compare_value, row_verdict
+from symgrad.base.verdicts import (
     CHECK_EXIT_CODES,
     EXIT_INTERNAL_ERROR,
     Verdict,
     verify_exit_code,
     verify_summary,
 )
-from symgrad.analysis.verify.battery import Check, VerificationReport, run_battery
-from symgrad.analysis.verify.emulation import emulate, format_rounding
-from symgrad.analysis.verify.tolerance import compare_value, row_verdict
 from symgrad.core.chain import Chain
 from symgrad.interfaces.cli import main
 from symgrad.numeric.weights import parse_weights
 from tests._require import require_module
-
-# bfloat16: 8 significand bits (7 stored), smallest normal 2^-126; float16: 11 bits, 2^-14
-BITS = {"bfloat16": 8, "float16": 11}
+from tests.references import IEEE
 
 
 def ulp(x: float, fmt: str) -> float:
-    """The gap above |x| between numbers of ``fmt`` (normal range), from IEEE 754."""
-    return 2.0 ** (math.floor(math.log2(abs(x))) - BITS[fmt] + 1)
+    """The gap above |x| between numbers of ``fmt`` (normal range), from the IEEE 754
+    significand precision p of :data:`tests.references.IEEE` (bfloat16 8, float16 11)."""
+    return 2.0 ** (math.floor(math.log2(abs(x))) - IEEE[fmt][0] + 1)
 
 
 # -- the vocabulary ---------------------------------------------------------------------------
@@ -77,9 +76,9 @@ def test_report_counts_and_styles_apart():
     assert [c["status"] for c in rep.to_json()["checks"]] == ["PASS", "NOT CHECKABLE",
                                                               "MEASURED"]
 
-    from symgrad.interfaces.report.verification import Row
+    from symgrad.interfaces.report.verification import cells
 
-    cell = Row("c", "m", "s", Verdict.NOT_CHECKABLE).cells()[-1].html
+    cell = cells(Check("g", "c", Verdict.NOT_CHECKABLE, "s", {"method": "m"}))[-1].html
     assert cell == '<span class="badge info">NOT CHECKABLE</span>'  # neutral, never green
 
 
@@ -219,14 +218,12 @@ def test_verify_counts_not_checkable_and_measured_apart():
 
 def test_report_rows_show_not_checkable_neutral_and_the_emulation_row():
     require_module("torch")
-    from symgrad.interfaces.report.autodiff import autodiff_rows
-    from symgrad.interfaces.report.model import Context, ReportOptions
+    from symgrad.analysis.verify.chain_checks import autodiff_checks
+    from symgrad.interfaces.report.verification import cells
 
     # weights 1, depth 12: 4 (1 + sum a_i) 2^-7 with a_i ~ 1 + 0.66 + 2 e^0.66 ~ 5.5: tol ~ 2
-    ctx = Context(ReportOptions(depth=12, backends=("torch",), formats=("bfloat16",)),
-                  Chain(12), (Fraction(1),) * 12)
-    rows, left_out = autodiff_rows(ctx)
-    assert left_out == [] and [r.verdict for r in rows] == [Verdict.NOT_CHECKABLE, Verdict.PASS]
-    assert "no significant digit" in rows[0].scope  # the reason is shown
-    assert rows[0].cells()[-1].html == '<span class="badge info">NOT CHECKABLE</span>'
-    assert rows[1].cells()[-1].html == '<span class="badge ok">PASS</span>'
+    rows, missing = autodiff_checks(Chain(12), (Fraction(1),) * 12, ("torch",), ("bfloat16",))
+    assert missing == [] and [r.status for r in rows] == [Verdict.NOT_CHECKABLE, Verdict.PASS]
+    assert "no significant digit" in rows[0].evidence  # the reason is shown
+    assert cells(rows[0])[-1].html == '<span class="badge info">NOT CHECKABLE</span>'
+    assert cells(rows[1])[-1].html == '<span class="badge ok">PASS</span>'

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import sympy
 
+from symgrad.base import reprs
 from symgrad.core.activations import Supremum, derivative_supremum
 from symgrad.core.chain import Chain
 from symgrad.core.induction import I_, L_, W
@@ -40,9 +41,9 @@ class GradientBound:
     def __str__(self) -> str:
         return f"|dF/dw_{self.k}| <= {self.expression}"
 
-    def _repr_latex_(self) -> str:
-        lhs = r"\left|\frac{\partial F}{\partial w_{%d}}\right|" % self.k
-        return f"$\\displaystyle {lhs} \\le {sympy.latex(self.expression)}$"
+    def _repr_latex_(self) -> str | None:
+        """Jupyter: |dF/dw_k| <= the bound (:mod:`symgrad.present.core_reprs`)."""
+        return reprs.render(self, "latex")
 
 
 def gradient_bound(chain: Chain, k: int = 1) -> GradientBound:

@@ -13,7 +13,9 @@ each layer.  The seed form is the general one with input 1, no biases, and the
 identity as the activation of layer 1, so every algorithm in symgrad handles
 both through :meth:`Chain.layer`.
 
-This module imports SymPy only: it is part of the symbolic core.
+This module is part of the symbolic core, yet imports SymPy only when a symbol or an
+expression is first asked for: the numeric path (``symgrad reference``, ``formats``,
+``scan``) reads only the depth, the activation's name, the form and the bias flag.
 
 >>> c = Chain(3)
 >>> c.nested_expression()
@@ -27,11 +29,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cached_property
-
-import sympy
+from typing import TYPE_CHECKING
 
 from symgrad.base.errors import SymgradError
-from symgrad.core.activations import Activation, get_activation
+from symgrad.core.activation_names import activation_name
+
+if TYPE_CHECKING:  # pragma: no cover - annotations only
+    import sympy
+
+    from symgrad.core.activations import Activation
 
 __all__ = ["FORMS", "MAX_DEPTH", "Chain", "Layer", "validate_depth"]
 
@@ -112,7 +118,7 @@ class Chain:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "depth", validate_depth(self.depth))
-        object.__setattr__(self, "activation", get_activation(self.activation).name)
+        object.__setattr__(self, "activation", activation_name(self.activation))
         if self.form not in FORMS:
             raise SymgradError(
                 f"unknown chain form '{self.form}'", hint=f"choose one of: {', '.join(FORMS)}"
@@ -125,26 +131,36 @@ class Chain:
     # -- symbols -------------------------------------------------------------
     @property
     def act(self) -> Activation:
+        """The activation's SymPy function (imports SymPy)."""
+        from symgrad.core.activations import get_activation
+
         return get_activation(self.activation)
+
+    def _symbols(self, letter: str) -> tuple[sympy.Symbol, ...]:
+        import sympy
+
+        return tuple(sympy.Symbol(f"{letter}{i}") for i in range(1, self.depth + 1))
 
     @cached_property
     def weights(self) -> tuple[sympy.Symbol, ...]:
-        return tuple(sympy.Symbol(f"w{i}") for i in range(1, self.depth + 1))
+        return self._symbols("w")
 
     @cached_property
     def biases(self) -> tuple[sympy.Symbol, ...]:
         if not self.bias:
             return ()
-        return tuple(sympy.Symbol(f"b{i}") for i in range(1, self.depth + 1))
+        return self._symbols("b")
 
     @cached_property
     def outputs(self) -> tuple[sympy.Symbol, ...]:
         """Named intermediate quantities o_1..o_L (index 0 is o_1)."""
-        return tuple(sympy.Symbol(f"o{i}") for i in range(1, self.depth + 1))
+        return self._symbols("o")
 
     @property
     def input(self) -> sympy.Expr:
         """o_0: the symbol ``x`` in the general form, 1 in the seed form."""
+        import sympy
+
         return sympy.Symbol("x") if self.form == "general" else sympy.S.One
 
     @property

@@ -31,7 +31,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sympy
+from sympy.core.function import Application
 
+from symgrad.base import reprs
 from symgrad.base.errors import SymgradError
 from symgrad.core.chain import Chain, Layer
 
@@ -77,6 +79,71 @@ def _layer_template(chain: Chain, layer: Layer):
     return (o, w, b), (d_prev, d_w, d_b)
 
 
+class _Renaming:
+    """Rebuild expressions with some symbols renamed, without re-canonicalising them.
+
+    Built once from a reference layer's local derivatives (a post-order program over their
+    nodes, shared subexpressions once); called with another layer's symbols.
+
+    Sound for an order-preserving renaming: SymPy orders the arguments of ``Add`` and
+    ``Mul`` by :meth:`sympy.Basic.compare`, which compares classes, then the arguments in
+    turn, and symbols (all with the same assumptions) by their names.  Renaming one layer's
+    symbols ``b_j < o_(j-1) < w_j`` to another layer's ``b_i < o_(i-1) < w_i`` keeps every
+    comparison, so the canonical arguments stay canonical in the same order, and ``Add`` /
+    ``Mul`` are rebuilt from them as they are (``_from_args``).  An activation applied to a
+    renamed argument is left unevaluated as it was (its ``eval`` reads only the argument's
+    structure and assumptions, which the renaming keeps); other nodes (powers, relations)
+    are rebuilt with evaluation.  ``tests/test_derive.py`` checks the result against
+    ``sympy.diff`` of each layer for every activation and form, across digit-count changes
+    of the layer index (9 -> 10, 99 -> 100).
+    """
+
+    def __init__(self, exprs, symbols) -> None:
+        self.steps: list[tuple[int, object, tuple[int, ...]]] = []
+        self._slots: dict[int, int] = {}
+        self._symbols = {s: n for n, s in enumerate(symbols)}
+        self.roots = [None if e is None else self._visit(e) for e in exprs]
+
+    def _visit(self, e) -> int:
+        if id(e) in self._slots:
+            return self._slots[id(e)]
+        if e.is_Symbol and e in self._symbols:
+            step = (0, self._symbols[e], ())
+        elif not e.args:
+            step = (1, e, ())
+        else:
+            kids = tuple(self._visit(a) for a in e.args)
+            cls = type(e)
+            if cls is sympy.Add or cls is sympy.Mul:
+                step = (2, (cls, e.is_commutative), kids)
+            elif isinstance(e, Application):
+                step = (3, (cls, e.nargs), kids)  # nargs: what Application.__new__ sets
+            else:
+                step = (4, cls, kids)
+        self.steps.append(step)
+        self._slots[id(e)] = len(self.steps) - 1
+        return len(self.steps) - 1
+
+    def __call__(self, symbols) -> list:
+        out: list = []
+        for kind, what, kids in self.steps:
+            if kind == 0:
+                value = symbols[what]
+            elif kind == 1:
+                value = what
+            else:
+                args = tuple([out[k] for k in kids])
+                if kind == 2:
+                    value = what[0]._from_args(args, what[1])
+                elif kind == 3:
+                    value = sympy.Basic.__new__(what[0], *args)
+                    value.nargs = what[1]
+                else:
+                    value = what(*args)
+            out.append(value)
+        return [None if r is None else out[r] for r in self.roots]
+
+
 def _local_by_diff(layer: Layer) -> LocalDerivatives:
     """Local derivatives by ``sympy.diff`` of this very layer (no template)."""
     prev = layer.prev
@@ -104,33 +171,34 @@ class GradientDerivation:
         self.template = template
         self._cache: dict[int, LocalDerivatives] = {}
         self._templates: dict[tuple[bool, bool], tuple] = {}
+        self._renamings: dict[tuple[bool, bool], _Renaming] = {}
 
     def __repr__(self) -> str:
         return f"GradientDerivation({self.chain!r})"
 
-    def _first_partial(self) -> sympy.Equality:
+    def first_partial(self) -> sympy.Equality:
+        """The equation dF/dw_1 = (closed form), as shown in Jupyter."""
         lhs = sympy.Derivative(sympy.Symbol("F"), self.chain.weights[0])
         return sympy.Eq(lhs, self.closed_form(1), evaluate=False)
 
-    def _repr_latex_(self) -> str:
-        """Jupyter: dF/dw_1 in closed form (``Product`` notation, O(1) in the depth)."""
-        from symgrad.present.display import latex_display
+    def _repr_latex_(self) -> str | None:
+        """Jupyter: dF/dw_1 in closed form (rendered by :mod:`symgrad.present.core_reprs`)."""
+        return reprs.render(self, "latex")
 
-        return latex_display(self._first_partial())
-
-    def _repr_html_(self) -> str:
-        """Jupyter: the chain and dF/dw_1 in closed form, as MathML."""
-        from symgrad.present.display import html_block, math_html
-
-        return html_block(f"dF/dw1 of the {self.chain.describe()}",
-                          math_html(self._first_partial()))
+    def _repr_html_(self) -> str | None:
+        """Jupyter: the chain and dF/dw_1 as MathML (:mod:`symgrad.present.core_reprs`)."""
+        return reprs.render(self, "html")
 
     def local(self, i: int) -> LocalDerivatives:
         """Local derivatives of layer ``i`` (1-based), from ``sympy.diff``."""
         if i in self._cache:
             return self._cache[i]
         layer = self.chain.layer(i)
-        if not self.template:
+        key = (layer.activation is None, layer.bias is not None)
+        renaming = self._renamings.get(key) if self.template and i > 1 else None
+        if renaming is not None:  # another layer's derivatives, its symbols renamed (fast)
+            loc = LocalDerivatives(layer, *renaming((layer.prev, layer.weight, layer.bias)))
+        elif not self.template:
             loc = _local_by_diff(layer)
         else:
             key = (layer.activation is None, layer.bias is not None)
@@ -146,6 +214,10 @@ class GradientDerivation:
                 d_w.xreplace(sub),
                 None if d_b is None else d_b.xreplace(sub),
             )
+        if i > 1 and self.template and key not in self._renamings:
+            self._renamings[key] = _Renaming(
+                (loc.d_prev, loc.d_weight, loc.d_bias),
+                [s for s in (layer.prev, layer.weight, layer.bias) if s is not None])
         self._cache[i] = loc
         return loc
 
@@ -172,6 +244,21 @@ class GradientDerivation:
         """dF/dw_k in product form, with named intermediates."""
         k = self._check_k(k)
         return sympy.Mul(self.local(k).d_weight, *self._tail(k))
+
+    def product(self, k: int) -> sympy.Expr:
+        """dF/dw_k as the unevaluated product (do_k/dw_k) * prod_{i>k} do_i/do_{i-1}.
+
+        The same factors as :meth:`partial`, each already canonical, multiplied without
+        re-canonicalising the product of 3L arguments (an unevaluated ``Mul``): linear in the
+        depth.  ``product(k).doit() == partial(k)``, structurally.
+
+        >>> d = derive_layerwise(Chain(3))
+        >>> d.product(2).doit() == d.partial(2)
+        True
+        """
+        k = self._check_k(k)
+        # Mul(..., evaluate=False) without its cache lookup, which would hash every factor
+        return sympy.Mul._from_args((self.local(k).d_weight, *self._tail(k)))
 
     def partial_bias(self, k: int) -> sympy.Expr:
         """dF/db_k (general form with biases only)."""
@@ -252,16 +339,9 @@ class RouteCheck:
     def holds(self) -> bool:
         return all(self.per_k)
 
-    def _repr_html_(self) -> str:
-        """Jupyter: a table of k and whether the two routes are proven equal."""
-        from symgrad.present.display import elide, html_table, verdict_badge
-
-        rows = [None if r is None else [str(r[0]), verdict_badge("yes" if r[1] else "no")]
-                for r in elide(list(enumerate(self.per_k, 1)))]
-        verdict = "holds" if self.holds else "fails"
-        return html_table(["k", "proven equal"], rows,
-                          caption=f"naive diff = layer-wise chain rule, {self.chain.describe()}: "
-                          f"{verdict}")
+    def _repr_html_(self) -> str | None:
+        """Jupyter: k and whether the routes agree (:mod:`symgrad.present.core_reprs`)."""
+        return reprs.render(self, "html")
 
 
 def verify_routes(chain: Chain) -> RouteCheck:

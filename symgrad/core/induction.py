@@ -32,6 +32,7 @@ from dataclasses import dataclass
 import sympy
 from sympy.simplify.simplify import product_simplify
 
+from symgrad.base import reprs
 from symgrad.core.activations import get_activation
 from symgrad.core.chain import Chain
 
@@ -140,18 +141,74 @@ class InductionProof:
         lines.append("Q.E.D." if self.verified else "Proof incomplete.")
         return "\n".join(lines)
 
-    def _repr_latex_(self) -> str:
-        rows = [r"\text{Claim: } " + sympy.latex(self.claim)]
-        rows += [
-            r"\text{%d. %s (%s): } %s"
-            % (n, s.title, "verified" if s.verified else "not verified", sympy.latex(s.statement))
-            for n, s in enumerate(self.steps, 1)
-        ]
-        return "$\\displaystyle \\begin{array}{l}" + r"\\ ".join(rows) + r"\end{array}$"
+    def _repr_latex_(self) -> str | None:
+        """Jupyter: the claim and the numbered steps (:mod:`symgrad.present.core_reprs`)."""
+        return reprs.render(self, "latex")
 
 
 def _zero(expr: sympy.Expr) -> bool:
     return sympy.expand(expr) == 0
+
+
+def _joins(factor, k) -> sympy.Expr | None:
+    """Product(factor, (k+1..L)) * Product(factor, (L+1..L+1)) == Product(factor, (k+1..L+1)),
+    checked by SymPy: the single factor evaluates to factor(L+1) and ``product_simplify``
+    joins the adjacent ranges.  Returns the joined product, or None if a check fails."""
+    single = sympy.Product(factor(I_), (I_, L_ + 1, L_ + 1))
+    joined = product_simplify(sympy.Product(factor(I_), (I_, k + 1, L_)) * single, deep=False)
+    ok_single = _zero(single.doit() - factor(L_ + 1))
+    ok = ok_single and joined == sympy.Product(factor(I_), (I_, k + 1, L_ + 1))
+    return joined if ok else None
+
+
+def _product_step(act, factor, target, stated, k, bias: bool) -> ProofStep:
+    """Step (3), the product recurrence.  The identity holds for *any* factor, so when SymPy
+    cannot match the concrete factor (a Piecewise act', whose product ``doit`` rearranges),
+    it is proved with act' replaced by an opaque function ``Dact``, and SymPy checks that
+    instantiating Dact := act' in the joined product gives the stated one.
+
+    >>> f = sympy.Function("f")
+    >>> _joins(lambda j: W[j] * f(_pre(j, False)), 1)
+    Product(f(o[i - 1]*w[i])*w[i], (i, 2, L + 1))
+    """
+    why = ("Product over (L+1..L+1) evaluates to the new factor, and sympy's product_simplify "
+           "joins the adjacent ranges into (k+1..L+1)")
+    ok = _joins(factor, k) is not None
+    if not ok:
+        dact = sympy.Function("Dact")
+        joined = _joins(lambda j: W[j] * dact(_pre(j, bias)), k)
+        inst = None if joined is None else joined.replace(dact, act.derivative)
+        ok = inst == sympy.Product(factor(I_), (I_, k + 1, L_ + 1))
+        why += ("; proved with act' replaced by an opaque function Dact (the identity holds "
+                "for every factor; here act' is piecewise), then Dact := act' instantiated")
+    return ProofStep("inductive step: product recurrence",
+                     sympy.Eq(target, stated, evaluate=False), why, bool(ok))
+
+
+def _chain_rule_step(act, factor, rhs, k, bias: bool) -> tuple[ProofStep, sympy.Expr]:
+    """Step (2), the inductive chain rule, and the product it yields (step (3)'s left side)."""
+    F = sympy.Function("F")
+    # (2) inductive step: differentiate F_{L+1} = act(w[L+1]*O(w_k) + b[L+1]).
+    # The step assumes L >= k; SymPy learns it by writing L = M + k - 1, M >= 1,
+    # so that it can decide by itself that w[L+1] is not w[k].
+    M = sympy.Symbol("M", integer=True, positive=True)
+    Lk = M + k - 1
+    Ofun = sympy.Function("o_L")(W[k])
+    F_next = act(W[Lk + 1] * Ofun + (B[Lk + 1] if bias else 0))
+    d_next = sympy.diff(F_next, W[k])
+    hyp = rhs(Lk)
+    after = d_next.subs(sympy.Derivative(Ofun, W[k]), hyp).xreplace({Ofun: O[Lk]})
+    target = hyp * factor(Lk + 1)
+    no_leftover = not after.has(sympy.Derivative) and not after.has(Ofun)
+    ok_step = bool(no_leftover and _zero(after - target))
+    after, target = after.subs(M, L_ - k + 1), hyp.subs(M, L_ - k + 1) * factor(L_ + 1)
+    return ProofStep(
+        "inductive step: chain rule",
+        sympy.Eq(sympy.Derivative(F(W[k]), W[k]), after, evaluate=False),
+        "F_{L+1} = act(w[L+1]*o_L(w_k)); sympy.diff, then the hypothesis substituted "
+        "for do_L/dw_k; w[L+1] does not depend on w_k since L+1 > k",
+        ok_step,
+    ), target
 
 
 def prove_closed_form(activation: str = "sigmoid", *, form: str = "seed", bias: bool = False,
@@ -210,39 +267,9 @@ def prove_closed_form(activation: str = "sigmoid", *, form: str = "seed", bias: 
         _zero(base_lhs - base_rhs),
     ))
 
-    # (2) inductive step: differentiate F_{L+1} = act(w[L+1]*O(w_k) + b[L+1]).
-    # The step assumes L >= k; SymPy learns it by writing L = M + k - 1, M >= 1,
-    # so that it can decide by itself that w[L+1] is not w[k].
-    M = sympy.Symbol("M", integer=True, positive=True)
-    Lk = M + k - 1
-    Ofun = sympy.Function("o_L")(W[k])
-    F_next = act(W[Lk + 1] * Ofun + (B[Lk + 1] if bias else 0))
-    d_next = sympy.diff(F_next, W[k])
-    hyp = rhs(Lk)
-    after = d_next.subs(sympy.Derivative(Ofun, W[k]), hyp).xreplace({Ofun: O[Lk]})
-    target = hyp * factor(Lk + 1)
-    no_leftover = not after.has(sympy.Derivative) and not after.has(Ofun)
-    ok_step = bool(no_leftover and _zero(after - target))
-    after, target = after.subs(M, L_ - k + 1), hyp.subs(M, L_ - k + 1) * factor(L_ + 1)
-    hyp = rhs(L_)
-    steps.append(ProofStep(
-        "inductive step: chain rule",
-        sympy.Eq(sympy.Derivative(F(W[k]), W[k]), after, evaluate=False),
-        "F_{L+1} = act(w[L+1]*o_L(w_k)); sympy.diff, then the hypothesis substituted "
-        "for do_L/dw_k; w[L+1] does not depend on w_k since L+1 > k",
-        ok_step,
-    ))
+    step, target = _chain_rule_step(act, factor, rhs, k, bias)
+    steps.append(step)
 
     # (3) joining the product ranges (k+1..L) and (L+1..L+1)
-    single = sympy.Product(factor(I_), (I_, L_ + 1, L_ + 1))
-    joined = product_simplify(sympy.Product(factor(I_), (I_, k + 1, L_)) * single, deep=False)
-    ok_single = _zero(single.doit() - factor(L_ + 1))
-    ok_join = joined == sympy.Product(factor(I_), (I_, k + 1, L_ + 1))
-    steps.append(ProofStep(
-        "inductive step: product recurrence",
-        sympy.Eq(target, rhs(L_ + 1), evaluate=False),
-        "Product over (L+1..L+1) evaluates to the new factor, and sympy's product_simplify "
-        "joins the adjacent ranges into (k+1..L+1)",
-        bool(ok_single and ok_join),
-    ))
+    steps.append(_product_step(act, factor, target, rhs(L_ + 1), k, bias))
     return InductionProof(claim, tuple(steps), act.name, form, k)

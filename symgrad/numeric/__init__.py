@@ -4,7 +4,8 @@ It may import base and core; it never imports presentation, analysis or interfac
 
 * :mod:`symgrad.numeric.mpmath_backend`: arbitrary precision (mpmath);
 * :mod:`symgrad.numeric.flint_backend`: certified ball arithmetic (python-flint);
-* :mod:`symgrad.numeric.numpy_backend`: IEEE formats float64 ... bfloat16;
+* :mod:`symgrad.numeric.formats`: the binary formats float64 ... bfloat16 (limits, rounding);
+* :mod:`symgrad.numeric.numpy_backend`: the chain computed in each of those formats;
 * :mod:`symgrad.numeric.jax_backend`, :mod:`symgrad.numeric.torch_backend`:
   the frameworks' own forward pass and autodiff (optional extras);
 * :mod:`symgrad.numeric.certified`, :mod:`symgrad.numeric.decimal_text`: correctly

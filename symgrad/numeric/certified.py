@@ -16,8 +16,8 @@ that lies extremely close to a rounding boundary); past it, or past the work cap
 ``depth x digits <=`` :data:`~symgrad.numeric.flint_backend.MAX_DEPTH_DIGITS`, a one-line
 :class:`~symgrad.base.errors.SymgradError` says what to change.
 
-:func:`reference_values` is the same computation presented as plain digit
-strings (what ``symgrad reference`` prints without ``--certified``).
+:func:`~symgrad.numeric.reference.reference_values` is the same computation as plain
+digit strings (what ``symgrad reference`` prints without ``--certified``).
 
 >>> from fractions import Fraction
 >>> from symgrad.core.chain import Chain
@@ -31,14 +31,15 @@ strings (what ``symgrad reference`` prints without ``--certified``).
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
 
-import mpmath
 from flint import arb, ctx, fmpq
 
+from symgrad.base import reprs
 from symgrad.base.errors import SymgradError
 from symgrad.core.chain import Chain
 from symgrad.numeric.decimal_text import (
@@ -55,17 +56,16 @@ from symgrad.numeric.flint_backend import (
     arb_to_fraction,
     certified_digits,
     evaluate,
+    exact_kinks,
 )
 from symgrad.numeric.recurrence import ChainValues
 
 __all__ = [
     "Ball",
     "Certified",
-    "Reference",
     "certified_values",
     "initial_precision",
     "precision_cap",
-    "reference_values",
     "tie_cap",
 ]
 
@@ -164,8 +164,9 @@ class Ball:
 
     def contains(self, value) -> bool:
         """Whether the exact number ``value`` (mpf, Fraction, int, float) is possible."""
-        if isinstance(value, mpmath.mpf):
-            if not mpmath.isfinite(value):
+        mp = sys.modules.get("mpmath")  # an mpf exists only once mpmath is imported
+        if mp is not None and isinstance(value, mp.mpf):
+            if not mp.isfinite(value):
                 return False
             sign, man, exp, _ = value._mpf_
             v = Fraction(int(man)) * (Fraction(2) ** int(exp)) * (-1 if sign else 1)
@@ -185,12 +186,9 @@ class Ball:
     def __repr__(self) -> str:
         return f"Ball({self.mid} ± {self.rad}, {self.digits} digits)"
 
-    def _repr_html_(self) -> str:
-        """Jupyter: ``mid ± rad`` and the number of certified digits."""
-        from symgrad.present.display import esc
-
-        return (f"<span>{esc(self.mid)} &#xB1; {esc(self.rad)} "
-                f"<small>({self.digits} certified digits)</small></span>")
+    def _repr_html_(self) -> str | None:
+        """Jupyter: ``mid ± rad``, certified digits (:mod:`symgrad.present.numeric_reprs`)."""
+        return reprs.render(self, "html")
 
 
 def _decimal(text: str) -> Fraction:
@@ -225,15 +223,9 @@ class Certified:
             out.append(("dF/dx", self.grad_x))
         return out
 
-    def _repr_html_(self) -> str:
-        """Jupyter: a table of every ball (long gradients cut)."""
-        from symgrad.present.display import elide, html_table
-
-        rows = [None if nb is None else [nb[0], nb[1].mid, nb[1].rad, str(nb[1].digits)]
-                for nb in elide(self.balls())]
-        return html_table(["quantity", "midpoint", "radius", "certified digits"], rows,
-                          caption=f"certified values, {self.digits} correct significant "
-                          f"digits (working precision {self.prec} bits)")
+    def _repr_html_(self) -> str | None:
+        """Jupyter: a table of every ball (:mod:`symgrad.present.numeric_reprs`)."""
+        return reprs.render(self, "html")
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -366,6 +358,12 @@ def certified_values(chain: Chain, weights: Sequence[Fraction], *, digits: int,
         # once every undecided value is accurate to D digits, only near-ties remain
         limit = near_tie_cap if bad[0][0] >= _needed_bits(digits) else cap
         if prec >= limit:
+            kinks = exact_kinks(chain, weights, biases=biases, x=x)
+            if kinks:  # not a number to certify: sigma' there is the Clarke interval
+                raise SymgradError(
+                    f"{bad[0][1]} depends on {chain.activation}'(0) at layer {kinks[0]}, whose "
+                    f"pre-activation is exactly 0: the derivative there is the Clarke interval, "
+                    f"not a number", hint="move the weights off the kink (z = 0)")
             raise _refusal(bad[0][1], bad[0][2], digits, prec, limit)
         prec = min(limit, _next_precision(prec, bad[0][0], digits))
 
@@ -379,51 +377,4 @@ def certified_values(chain: Chain, weights: Sequence[Fraction], *, digits: int,
         grad_w=[ball(g) for g in v.grad_w],
         grad_b=[ball(g) for g in v.grad_b],
         grad_x=ball(v.grad_x) if chain.form == "general" else None,
-    )
-
-
-@dataclass(frozen=True)
-class Reference:
-    """Values correctly rounded to ``digits`` significant digits (decimal strings).
-
-    Each string is backed by a certified enclosure (see :func:`certified_values`);
-    ``working_precision_bits`` is the precision at which all were decided.
-    """
-
-    digits: int
-    working_precision_bits: int
-    value: str
-    grad_w: tuple[str, ...]
-    grad_b: tuple[str, ...]
-    grad_x: str | None
-
-    def _repr_html_(self) -> str:
-        """Jupyter: a table of F and every partial derivative (long gradients cut)."""
-        from symgrad.present.display import elide, html_table
-
-        named = [("F", self.value), *((f"dF/dw{k}", g) for k, g in enumerate(self.grad_w, 1)),
-                 *((f"dF/db{k}", g) for k, g in enumerate(self.grad_b, 1))]
-        if self.grad_x is not None:
-            named.append(("dF/dx", self.grad_x))
-        return html_table(["quantity", "value"], elide(named),
-                          caption=f"{self.digits} correct significant digits (certified)")
-
-
-def reference_values(chain: Chain, weights: Sequence[Fraction], *, digits: int,
-                     biases: Sequence[Fraction] | None = None,
-                     x: Fraction | None = None) -> Reference:
-    """F and the gradient correctly rounded to ``digits`` significant digits.
-
-    >>> r = reference_values(Chain(2), [Fraction(1), Fraction(1)], digits=15)
-    >>> r.grad_w[0]  # sigma'(1) = e/(1+e)^2
-    '1.96611933241482e-1'
-    """
-    c = certified_values(chain, weights, digits=digits, biases=biases, x=x)
-    return Reference(
-        digits=digits,
-        working_precision_bits=c.prec,
-        value=c.value.mid,
-        grad_w=tuple(b.mid for b in c.grad_w),
-        grad_b=tuple(b.mid for b in c.grad_b),
-        grad_x=None if c.grad_x is None else c.grad_x.mid,
     )

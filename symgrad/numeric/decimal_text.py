@@ -87,6 +87,8 @@ def int_text(n: int) -> str:
     >>> len(int_text(10**5000))
     5001
     """
+    if n.bit_length() <= 13_000:  # n < 2**13000 < 10**4000: one str(), no chunking
+        return str(n)
     chunk = 10**4000
     parts = []
     while n >= chunk:

@@ -10,8 +10,8 @@ weight j seeded with tangent e_j, the tangent of ``grad_w[i]`` is the Hessian
 entry d^2F / dw_i dw_j.  Everything stays in ball arithmetic, so the tangents
 are certified enclosures too.
 
-The activations use sigma, sigma', sigma'' in forms without cancellation
-(:func:`activation_derivatives`):
+The activations use sigma, sigma', sigma'' in forms without cancellation, the kernels of
+:mod:`symgrad.numeric.kernels` (:func:`activation_derivatives`):
 
     f(a + eps*t)  = f(a)  + eps * f'(a) t,
     df(a + eps*t) = f'(a) + eps * f''(a) t.
@@ -35,6 +35,8 @@ from typing import Any
 from flint import arb, fmpq
 
 from symgrad.base.errors import SymgradError
+from symgrad.numeric.kernels import KERNELS, derivatives, get_kernel
+from symgrad.numeric.namespaces import ARB
 
 __all__ = ["EXACT_AT_ZERO", "Dual", "DualArbOps", "activation_derivatives"]
 
@@ -117,53 +119,37 @@ class Dual:
         return f"Dual({self.val!r}, {self.tan!r})"
 
 
-#: sigma(0), sigma'(0), sigma''(0) exactly where rational (``None``: log 2 is irrational);
-#: the tests check these against SymPy
-EXACT_AT_ZERO = {
-    "sigmoid": (fmpq(1, 2), fmpq(1, 4), fmpq(0)),
-    "tanh": (fmpq(0), fmpq(1), fmpq(0)),
-    "softplus": (None, fmpq(1, 2), fmpq(1, 4)),
-}
+def _fmpq(q: Fraction | None) -> fmpq | None:
+    return None if q is None else fmpq(q.numerator, q.denominator)
+
+
+#: sigma(0), sigma'(0), sigma''(0) exactly where rational (``None``: log 2 is irrational,
+#: relu'(0) is the Clarke interval); from :mod:`symgrad.numeric.kernels`, checked against SymPy
+EXACT_AT_ZERO = {name: tuple(_fmpq(q) for q in k.exact_at_zero) for name, k in KERNELS.items()}
 
 
 def activation_derivatives(name: str, z) -> tuple:
-    """sigma(z), sigma'(z), sigma''(z) as balls, without cancellation; at an exact 0
-    (``fmpq``), the exact rationals where they are rational.
-
-    sigmoid: with e = exp(-z), sigma = 1/(1+e), sigma' = e/(1+e)^2,
-    sigma'' = sigma'(1 - 2 sigma) = sigma' (e - 1)/(1 + e) (expm1 keeps e - 1 accurate);
-    tanh: sigma' = sech^2, sigma'' = -2 tanh sech^2;
-    softplus: log1p(exp z), sigma' = 1/(1+e), sigma'' = e/(1+e)^2.
+    """sigma(z), sigma'(z), sigma''(z) as balls, without cancellation (the kernels' forms in
+    the :data:`~symgrad.numeric.namespaces.ARB` namespace); at an exact 0 (``fmpq``), the
+    exact rationals where they are rational, and the Clarke interval at a kink.
 
     >>> [v.str(5) for v in activation_derivatives("tanh", arb(0))]
     ['0', '1.0000', '0']
     >>> activation_derivatives("sigmoid", fmpq(0))
     (1/2, 1/4, 0)
+    >>> activation_derivatives("relu", fmpq(0))[1]  # relu'(0): the interval [0, 1]
+    [+/- 1.01]
     """
+    kernel = get_kernel(name)
     if isinstance(z, fmpq):
-        if name not in EXACT_AT_ZERO:
-            raise SymgradError(f"unknown activation '{name}'",
-                               hint="use sigmoid, tanh or softplus")
         if z == 0:
             exact = EXACT_AT_ZERO[name]
-            if exact[0] is not None:
+            if all(e is not None for e in exact):
                 return exact
-            return (activation_derivatives(name, arb(0))[0], *exact[1:])
+            balls = derivatives(name, ARB, arb(0))
+            return tuple(b if e is None else e for e, b in zip(exact, balls))
         z = arb(z)
-    if name == "sigmoid":
-        e = (-z).exp()
-        d1 = e / (1 + e) ** 2
-        return 1 / (1 + e), d1, d1 * (-z).expm1() / (1 + e)
-    if name == "tanh":
-        t = z.tanh()
-        sech2 = z.sech() ** 2
-        return t, sech2, -2 * t * sech2
-    if name == "softplus":
-        e = (-z).exp()
-        # log(1+e^z) = max(z,0) + log1p(e^-|z|): finite for wide balls at large z
-        value = z.max(arb(0)) + (-abs(z)).exp().log1p()
-        return value, 1 / (1 + e), e / (1 + e) ** 2
-    raise SymgradError(f"unknown activation '{name}'", hint="use sigmoid, tanh or softplus")
+    return kernel.value(ARB, z), kernel.d1(ARB, z), kernel.d2(ARB, z)
 
 
 class DualArbOps:
@@ -209,6 +195,11 @@ class DualArbOps:
 
         def df(z: Dual) -> Dual:
             _, d1, d2 = self._derivs(name, z)
+            if z.tan is not None and isinstance(d2, arb) and not d2.is_finite():
+                raise SymgradError(
+                    f"{name}'' at a pre-activation exactly at the kink (0) is no number and no "
+                    f"interval: the Hessian there is not defined",
+                    hint="move the weights off the kink (z = 0)")
             return Dual(d1, _scale(z.tan, d2))
 
         return f, df

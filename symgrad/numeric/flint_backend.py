@@ -8,9 +8,10 @@ cancellations and exact zeros are decided exactly.  :class:`FlintOps` is the pla
 ball table (inputs rounded on entry) for code that needs balls throughout.  Turning
 balls into printed digits is :mod:`symgrad.numeric.certified`.
 
-The activation formulas are chosen so that the radius Arb propagates is the exact
-first-order one for every sign of the argument (see :func:`_sigmoid`): deep
-contractive chains keep their digits instead of losing a constant factor per layer.
+The activation formulas (:mod:`symgrad.numeric.kernels` in the :data:`ARB` namespace)
+are chosen so that the radius Arb propagates is the exact first-order one for every sign
+of the argument (sigma(t) = 1/(1+e^{-t}), one occurrence of t): deep contractive chains
+keep their digits instead of losing a constant factor per layer.
 
 Precision is scoped with ``flint.ctx.workprec``; nothing global leaks.
 
@@ -28,11 +29,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from fractions import Fraction
 
-import mpmath
 from flint import arb, ctx, fmpq
 
 from symgrad.core.chain import Chain
 from symgrad.numeric.decimal_text import decimal_enclosure
+from symgrad.numeric.kernels import KERNELS, functions, get_kernel
+from symgrad.numeric.namespaces import ARB
 from symgrad.numeric.recurrence import ChainValues, evaluate_chain, forward_output
 
 __all__ = [
@@ -48,6 +50,7 @@ __all__ = [
     "certified_digits",
     "decimal_enclosure",
     "evaluate",
+    "exact_kinks",
     "forward",
 ]
 
@@ -60,48 +63,19 @@ MAX_DIGITS = 10_000
 MAX_DEPTH_DIGITS = 10**8
 
 
-def _sigmoid(t: arb) -> arb:
-    # 1/(1+e^-t) for every sign: Arb never overflows, and the radius it propagates is the
-    # exact first-order one, sigma'(t)*rad(t) (no dependency between two occurrences of t).
-    # The form e^t/(1+e^t) for t < 0 would count rad(t) about three times near 0 and blow
-    # the radius up along deep contractive chains.
-    return 1 / (1 + (-t).exp())
+#: name -> (sigma, sigma') in ball arithmetic: the kernels' forms in :data:`ARB` (sigmoid
+#: 1/(1+e^-t) for every sign, softplus log1p(e^t), ReLU family: the Clarke interval at 0)
+ACTIVATION_TABLE = {name: functions(name, ARB) for name in KERNELS}
 
 
-def _dsigmoid(t: arb) -> arb:
-    # sigma'(t) = e^{-|t|}/(1+e^{-|t|})^2: no cancellation.  sigma' is even, so evaluating
-    # it on the ball |t| (which Arb encloses correctly even when t contains 0) is valid.
-    e = (-abs(t)).exp()
-    return e / (1 + e) ** 2
+def _fmpq(q: Fraction | None) -> fmpq | None:
+    return None if q is None else fmpq(q.numerator, q.denominator)
 
 
-def _dtanh(t: arb) -> arb:
-    # 1 - tanh^2 = sech^2, no cancellation for large |t|
-    return t.sech() ** 2
-
-
-def _softplus(t: arb) -> arb:
-    # log(1 + e^t): first-order exact radius (sigma(t)*rad(t)); for t > 64, where e^t may be
-    # out of Arb's reach at low precision, t + log1p(e^-t) (radius factor 1 + e^-64).
-    if t > 64:
-        return t + (-t).exp().log1p()
-    return t.exp().log1p()
-
-
-#: name -> (sigma, sigma') in ball arithmetic
-ACTIVATION_TABLE = {
-    "sigmoid": (_sigmoid, _dsigmoid),
-    "tanh": (arb.tanh, _dtanh),
-    "softplus": (_softplus, _sigmoid),
-}
-
-#: name -> (sigma(0), sigma'(0)) as exact rationals, ``None`` where irrational (log 2);
-#: the tests check these against SymPy's exact values
-EXACT_AT_ZERO = {
-    "sigmoid": (fmpq(1, 2), fmpq(1, 4)),
-    "tanh": (fmpq(0), fmpq(1)),
-    "softplus": (None, fmpq(1, 2)),
-}
+#: name -> (sigma(0), sigma'(0)) as exact rationals, ``None`` where irrational (log 2) or
+#: not a point (the Clarke interval of relu'(0)); from the kernels, checked against SymPy
+EXACT_AT_ZERO = {name: (_fmpq(k.exact_at_zero[0]), _fmpq(k.exact_at_zero[1]))
+                 for name, k in KERNELS.items()}
 
 
 class FlintOps:
@@ -112,7 +86,7 @@ class FlintOps:
         return arb(fmpq(v.numerator, v.denominator))
 
     def activation(self, name: str):
-        return ACTIVATION_TABLE[name]
+        return functions(name, ARB)
 
 
 class ExactBallOps(FlintOps):
@@ -130,7 +104,7 @@ class ExactBallOps(FlintOps):
         return fmpq(v.numerator, v.denominator)
 
     def activation(self, name: str):
-        f, df = ACTIVATION_TABLE[name]
+        f, df = functions(name, ARB)
         f0, df0 = EXACT_AT_ZERO[name]
         return _exact_aware(f, f0), _exact_aware(df, df0)
 
@@ -144,6 +118,39 @@ def _exact_aware(fn, at_zero):
         return fn(t)
 
     return g
+
+
+def exact_kinks(chain: Chain, weights: Sequence[Fraction], *,
+                biases: Sequence[Fraction] | None = None, x: Fraction | None = None,
+                order: int = 1) -> list[int]:
+    """The layers (1-based) whose pre-activation is *exactly* at the activation's kink (0)
+    where its derivative of ``order`` jumps: there sigma' (resp. sigma'') is the Clarke
+    interval, not a number.  Empty for a smooth activation.  Decided in exact rational
+    arithmetic (one forward pass with :class:`ExactBallOps`).
+
+    >>> exact_kinks(Chain(3, activation="relu"), [Fraction(1), Fraction(-1), Fraction(2)])
+    [3]
+    """
+    kink = get_kernel(chain.activation).kink_order
+    if kink is None or kink > order:
+        return []
+    f, _ = ExactBallOps().activation(chain.activation)
+    layer = [1 if chain.form == "seed" else 0]  # the seed form's layer 1 is the identity
+    found: list[int] = []
+
+    def probe(t):
+        layer[0] += 1
+        if (isinstance(t, fmpq) or t.is_exact()) and t == 0:  # an exact ball is a point
+            found.append(layer[0])
+        return f(t)
+
+    class Probe(ExactBallOps):
+        def activation(self, name: str):
+            return probe, probe
+
+    with ctx.workprec(64):
+        forward_output(chain, weights, Probe(), biases=biases, x=x)
+    return found
 
 
 def evaluate(chain: Chain, weights: Sequence[Fraction], *, prec: int,
@@ -193,6 +200,8 @@ def arb_to_fraction(value: arb) -> Fraction:
 
 def arb_to_mpf(value: arb):
     """An exact arb (e.g. a midpoint) as an exact mpmath number."""
+    import mpmath  # only here: the certified path needs no mpmath
+
     if value.is_zero():
         return mpmath.mpf(0)
     man, exp = value.man_exp()

@@ -3,6 +3,10 @@
 The forward pass is written in JAX's own ops (``jax.nn.sigmoid``,
 ``jnp.tanh``, ``jax.nn.softplus``) with ``jax.lax.scan`` over the layers, so
 tracing costs O(1) in the depth and depths of 10^4 and more compile quickly.
+Seed-form gradients go through one padded scan (512, 1024, ... layers) that
+selects the activation at run time, so ``symgrad verify`` compiles once per
+format instead of once per (activation, format, depth); the bits are those of a
+scan compiled for the exact depth (``tests/test_autodiff_backends.py``).
 Nothing here is generated from symgrad's symbolic results: the gradient comes
 from ``jax.value_and_grad`` and the Hessian from ``jax.hessian``, which is the
 point of comparing them with the certified values.
@@ -35,10 +39,11 @@ from typing import Any
 import numpy as np
 
 from symgrad.base.errors import MissingExtraError, SymgradError
+from symgrad.base.optional import require
 from symgrad.core.chain import Chain
+from symgrad.numeric.formats import format_info
 
 __all__ = [
-    "FORMATS",
     "AutodiffResult",
     "available",
     "flushes_subnormals",
@@ -48,17 +53,11 @@ __all__ = [
     "numpy_dtype",
 ]
 
-FORMATS = ("float64", "float32", "float16", "bfloat16")
 NAME = "jax"
 
 
 def _jax():
-    try:
-        import jax
-        import jax.numpy as jnp
-    except ImportError:
-        raise MissingExtraError("jax", "jax") from None
-    return jax, jnp
+    return require("jax", "jax"), require("jax.numpy", "jax")
 
 
 def available() -> bool:
@@ -71,14 +70,12 @@ def available() -> bool:
 
 
 def numpy_dtype(fmt: str):
-    """The numpy dtype of a format name (bfloat16 from ml_dtypes)."""
-    if fmt == "bfloat16":
-        import ml_dtypes
+    """The numpy dtype of a format name (bfloat16 from ml_dtypes); unknown names raise.
 
-        return np.dtype(ml_dtypes.bfloat16)
-    if fmt not in FORMATS:
-        raise SymgradError(f"unknown format '{fmt}'", hint=f"choose one of: {', '.join(FORMATS)}")
-    return np.dtype(fmt)
+    >>> numpy_dtype("float16"), numpy_dtype("bfloat16").name
+    (dtype('float16'), 'bfloat16')
+    """
+    return np.dtype(format_info(fmt).dtype)
 
 
 @dataclass(frozen=True)
@@ -102,8 +99,9 @@ class AutodiffResult:
 
 
 def _activation(jax, jnp, name: str):
-    table = {"sigmoid": jax.nn.sigmoid, "tanh": jnp.tanh, "softplus": jax.nn.softplus}
-    return table[name]
+    from symgrad.numeric.kernels import framework_op  # the registry's JAX op
+
+    return framework_op(name, "jax")
 
 
 def _forward_fn(activation: str, form: str, bias: bool):
@@ -146,6 +144,66 @@ def _compiled(activation: str, form: str, bias: bool, kind: str):
     raise ValueError(kind)  # pragma: no cover
 
 
+#: activations compiled together into one seed-form gradient (selected at run time)
+_SHARED = ("sigmoid", "tanh", "softplus")
+_MIN_PAD = 512
+
+
+def _padded_length(depth: int) -> int:
+    """The scan length a seed chain of ``depth`` layers is padded to: 512, 1024, ...
+
+    >>> _padded_length(2), _padded_length(512), _padded_length(513), _padded_length(5000)
+    (512, 512, 1024, 8192)
+    """
+    n = _MIN_PAD
+    while n < depth:
+        n *= 2
+    return n
+
+
+def _padded_seed_forward(activations: tuple[str, ...]):
+    """Seed-form F(w, n, k) over a zero-padded weight vector: layer i < n applies
+    activation ``activations[k]``; the padded layers pass o (and its adjoint) through
+    unchanged, so one compiled function serves every depth up to ``len(w)`` and every
+    activation listed.  The layer branch is the same ``f(w_i * o)`` as
+    :func:`_forward_fn`; the gradients are bit-identical to it (tested)."""
+    jax, jnp = _jax()
+    fs = [_activation(jax, jnp, a) for a in activations]
+    branches = [lambda o, wi, f=f: f(wi * o) for f in fs] + [lambda o, wi: o]
+
+    def forward(w, n, k):
+        o0 = w[0] * jnp.ones((), w.dtype)
+
+        def step(o, iw):
+            i, wi = iw
+            return jax.lax.switch(jnp.where(i < n, k, len(fs)), branches, o, wi), None
+
+        out, _ = jax.lax.scan(step, o0, (jnp.arange(1, w.shape[0]), w[1:]))
+        return out
+
+    return forward
+
+
+@lru_cache(maxsize=8)
+def _compiled_padded(activations: tuple[str, ...]):
+    jax, _ = _jax()
+    return jax.jit(jax.value_and_grad(_padded_seed_forward(activations), argnums=0))
+
+
+def _seed_gradient(chain: Chain, w: np.ndarray):
+    """(F, dF/dw) of a seed chain through the padded function (one compile per
+    format and padded length instead of one per depth)."""
+    jax, jnp = _jax()
+    acts = _SHARED if chain.activation in _SHARED else (chain.activation,)
+    wp = np.zeros(_padded_length(chain.depth), dtype=w.dtype)
+    wp[:chain.depth] = w
+    fn = _compiled_padded(acts)
+    with jax.enable_x64(True):
+        val, gw = fn(jnp.asarray(wp), np.int32(chain.depth),
+                     np.int32(acts.index(chain.activation)))
+        return float(_f64(val)), _f64(gw)[:chain.depth]
+
+
 def _rounded(values, dt) -> tuple[np.ndarray, tuple[Fraction, ...]]:
     arr = np.asarray([float(v) for v in values], dtype=np.float64).astype(dt)
     return arr, tuple(Fraction(float(v)) for v in arr.astype(np.float64))
@@ -178,6 +236,9 @@ def gradient(chain: Chain, weights: Sequence[Fraction], fmt: str = "float64", *,
     """F and dF/dw (and dF/db, dF/dx in the general form) by ``jax.value_and_grad``."""
     jax, jnp = _jax()
     _, w, w_used, b, b_used, xv, x_used = _prepare(chain, weights, fmt, biases, x)
+    if chain.form == "seed":
+        val, gw = _seed_gradient(chain, w)
+        return AutodiffResult(NAME, fmt, val, gw, None, None, w_used, b_used, x_used)
     fn = _compiled(chain.activation, chain.form, chain.bias, "grad")
     with jax.enable_x64(True):
         val, grads = fn(jnp.asarray(w), jnp.asarray(b), jnp.asarray(xv))
@@ -226,10 +287,10 @@ def flushes_subnormals(fmt: str) -> dict[str, Any]:
     """
     jax, jnp = _jax()
     dt = numpy_dtype(fmt)
-    tiny = np.finfo(dt).tiny if fmt != "bfloat16" else np.float64(2.0**-126)
+    tiny = format_info(fmt).tiny
     with jax.enable_x64(True):
         t = jnp.asarray(np.asarray(tiny).astype(dt))
         half = jax.jit(lambda v: v * jnp.asarray(0.5, v.dtype))(t)
         got = float(_f64(half))
-    expected = float(np.float64(tiny) / 2)
+    expected = tiny / 2
     return {"flushes": got == 0.0, "input": float(tiny), "result": got, "ieee": expected}

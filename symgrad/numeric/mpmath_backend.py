@@ -22,45 +22,20 @@ from fractions import Fraction
 import mpmath
 
 from symgrad.core.chain import Chain
+from symgrad.numeric.kernels import KERNELS, functions
+from symgrad.numeric.namespaces import MPMATH
 from symgrad.numeric.recurrence import ChainValues, evaluate_chain
 
 __all__ = [
+    "ACTIVATION_TABLE",
     "MpmathOps",
     "evaluate",
     "format_significant",
 ]
 
 
-def _sigmoid(t):
-    # 1/(1+e^-t), in the form that does not overflow for large |t|
-    if t >= 0:
-        return 1 / (1 + mpmath.exp(-t))
-    e = mpmath.exp(t)
-    return e / (1 + e)
-
-
-def _dsigmoid(t):
-    # sigma(t)(1-sigma(t)) = e^{-|t|}/(1+e^{-|t|})^2: no cancellation
-    e = mpmath.exp(-abs(t))
-    return e / (1 + e) ** 2
-
-
-def _dtanh(t):
-    # 1 - tanh^2 = sech^2: no cancellation for large |t|
-    return mpmath.sech(t) ** 2
-
-
-def _softplus(t):
-    # log(1+e^t) = max(t,0) + log1p(e^{-|t|})
-    return max(t, 0) + mpmath.log1p(mpmath.exp(-abs(t)))
-
-
-#: name -> (sigma, sigma'), numerically stable forms (tests compare with SymPy's rewrite)
-ACTIVATION_TABLE = {
-    "sigmoid": (_sigmoid, _dsigmoid),
-    "tanh": (mpmath.tanh, _dtanh),
-    "softplus": (_softplus, _sigmoid),
-}
+#: name -> (sigma, sigma'), the kernels' stable forms in mpmath (see :mod:`symgrad.numeric.kernels`)
+ACTIVATION_TABLE = {name: functions(name, MPMATH) for name in KERNELS}
 
 
 class MpmathOps:
@@ -70,7 +45,7 @@ class MpmathOps:
         return mpmath.mpf(value.numerator) / value.denominator
 
     def activation(self, name: str):
-        return ACTIVATION_TABLE[name]
+        return functions(name, MPMATH)
 
 
 def evaluate(chain: Chain, weights: Sequence[Fraction], *, dps: int,

@@ -1,7 +1,8 @@
 """The chain as ordinary PyTorch code, differentiated by PyTorch itself.
 
 The forward pass is a plain Python loop over the layers in torch ops
-(``torch.sigmoid``, ``torch.tanh``, ``torch.nn.functional.softplus``); the
+(``torch.sigmoid``, ``torch.tanh``, ``torch.nn.functional.softplus``, ...: the
+PyTorch op of each activation is in :mod:`symgrad.numeric.kernels`); the
 weight vector is split once with ``unbind`` so the backward pass is O(L).
 The gradient comes from ``torch.autograd.grad`` and the Hessian from
 ``torch.func.hessian``; nothing is generated from symgrad's symbolic results.
@@ -30,8 +31,11 @@ from typing import Any
 import numpy as np
 
 from symgrad.base.errors import MissingExtraError, SymgradError
+from symgrad.base.optional import require
 from symgrad.core.chain import Chain
-from symgrad.numeric.jax_backend import FORMATS, AutodiffResult, numpy_dtype
+from symgrad.numeric.formats import FORMATS
+from symgrad.numeric.jax_backend import AutodiffResult, numpy_dtype
+from symgrad.numeric.kernels import framework_op
 
 __all__ = [
     "FORMATS",
@@ -46,11 +50,7 @@ NAME = "torch"
 
 
 def _torch():
-    try:
-        import torch
-    except ImportError:
-        raise MissingExtraError("torch", "torch") from None
-    return torch
+    return require("torch", "torch")
 
 
 def available() -> bool:
@@ -68,9 +68,8 @@ def _dtype(torch, fmt: str):
 
 
 def _activation(torch, name: str):
-    import torch.nn.functional as tf
-
-    return {"sigmoid": torch.sigmoid, "tanh": torch.tanh, "softplus": tf.softplus}[name]
+    # the kernel registry's PyTorch op (torch is already imported through require)
+    return framework_op(name, "torch")
 
 
 def _forward(torch, chain: Chain, w, b, x):

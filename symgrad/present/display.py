@@ -20,14 +20,12 @@ may use this module.  Long lists are cut to their first and last rows.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TypeVar
-
 import sympy
 
-from symgrad.present.html import esc, table, verdict_badge
+from symgrad.present.html import esc, verdict_badge
 from symgrad.present.latex import latex
 from symgrad.present.mathml import to_mathml
+from symgrad.present.tables import GAP, MAX_ROWS, elide, html_table
 
 __all__ = [
     "GAP",
@@ -40,30 +38,6 @@ __all__ = [
     "math_html",
     "verdict_badge",
 ]
-
-#: what a cut row or column shows (midline horizontal ellipsis)
-GAP = "\u22ef"
-
-#: rows shown before a long table is cut (first and last half of them are kept)
-MAX_ROWS = 20
-
-T = TypeVar("T")
-
-
-def elide(items: Sequence[T], limit: int = MAX_ROWS) -> list[T | None]:
-    """``items``, or their first and last ``limit // 2`` with ``None`` for the gap."""
-    if len(items) <= limit:
-        return list(items)
-    half = limit // 2
-    return [*items[:half], None, *items[len(items) - half:]]
-
-
-def html_table(headers: Sequence[str], rows: Sequence[Sequence[object] | None], *,
-               caption: str = "") -> str:
-    """An escaped HTML table; a ``None`` row (from :func:`elide`) shows as a gap."""
-    gap = [GAP, *([""] * (len(headers) - 1))]
-    return table(headers, [gap if r is None else r for r in rows], caption=caption)
-
 
 def html_block(title: str, *parts_html: str) -> str:
     """A ``<div>`` with an escaped bold title and trusted HTML parts (built by symgrad)."""

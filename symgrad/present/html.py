@@ -121,7 +121,7 @@ def note(text: str) -> str:
 
 
 def verdict_badge(verdict: str) -> Markup:
-    """A coloured badge.  A word of :class:`symgrad.analysis.verdicts.Verdict` takes its style
+    """A coloured badge.  A word of :class:`symgrad.base.verdicts.Verdict` takes its style
     (PASS/TRUE green, FAIL/FALSE red, UNDECIDED amber, NOT CHECKABLE/MEASURED/SKIPPED
     grey); other words: ``holds``/``verified`` green, ``fails`` red, else amber/grey.
 
@@ -130,7 +130,7 @@ def verdict_badge(verdict: str) -> Markup:
     >>> verdict_badge("NOT CHECKABLE").html
     '<span class="badge info">NOT CHECKABLE</span>'
     """
-    from symgrad.analysis.verdicts import Verdict
+    from symgrad.base.verdicts import Verdict
 
     low = verdict.lower()
     known = Verdict.from_word(verdict)

@@ -4,7 +4,8 @@ The page shows mathematics as MathML (rendered natively by browsers, no
 network, no JavaScript).  :func:`to_mathml` uses SymPy's presentation MathML
 printer, extended with the few objects symgrad needs that SymPy does not print
 well: ``Product`` (a big pi with limits, as SymPy prints ``Sum``) and the
-activations ``sigmoid`` (sigma) and ``softplus``.
+activation classes (sigma, softplus, ReLU, ..., SiLU), named by the registry's
+``mathml_name``.
 
 >>> import sympy
 >>> from symgrad.core.activations import sigmoid
@@ -23,6 +24,8 @@ import sympy
 from sympy.printing.mathml import MathMLPresentationPrinter
 from sympy.printing.precedence import precedence_traditional
 
+from symgrad.core.activation_classes import ActivationFunction
+from symgrad.core.activations import ACTIVATIONS
 from symgrad.core.parsing import as_expr
 from symgrad.present.latex import latex
 
@@ -32,7 +35,7 @@ MATHML_NS = "http://www.w3.org/1998/Math/MathML"
 
 
 class SymgradMathMLPrinter(MathMLPresentationPrinter):
-    """SymPy's presentation MathML printer plus Product, sigmoid, softplus and partial d."""
+    """SymPy's presentation MathML printer plus Product, the activations and partial d."""
 
     def mathml_tag(self, e):
         # dF/dw_k is a partial derivative: F depends on every weight
@@ -48,11 +51,8 @@ class SymgradMathMLPrinter(MathMLPresentationPrinter):
         mrow.appendChild(self._paren_comma_separated(*e.args))
         return mrow
 
-    def _print_sigmoid(self, e):
-        return self._named_function("&#x3C3;", e)
-
-    def _print_softplus(self, e):
-        return self._named_function("softplus", e)
+    def _print_activation(self, e):
+        return self._named_function(_MATHML_NAMES[type(e).__name__], e)
 
     def _print_Product(self, e):
         # the same layout SymPy uses for Sum, with a big pi (nested products nest)
@@ -73,6 +73,15 @@ class SymgradMathMLPrinter(MathMLPresentationPrinter):
             mrow.appendChild(under)
         mrow.appendChild(self.parenthesize(e.function, precedence_traditional(e)))
         return mrow
+
+
+# SymPy's printer dispatches on the class's own name (``_print_sigmoid``), not on a base
+# class: one method per registered activation class, each showing the registry's MathML
+# name; tanh and erf are SymPy's own functions and keep SymPy's printing
+_MATHML_NAMES = {a.func.__name__: a.mathml_name for a in ACTIVATIONS.values()
+                 if isinstance(a.func, type) and issubclass(a.func, ActivationFunction)}
+for _name in _MATHML_NAMES:
+    setattr(SymgradMathMLPrinter, f"_print_{_name}", SymgradMathMLPrinter._print_activation)
 
 
 def to_mathml(expr: sympy.Basic, *, display: str = "block") -> str:

@@ -26,7 +26,8 @@ import math
 import os
 from pathlib import Path
 
-from symgrad.base.errors import MissingExtraError, SymgradError
+from symgrad.base.errors import SymgradError
+from symgrad.base.optional import require
 from symgrad.base.output import write_atomic
 
 __all__ = ["PLOT_FORMATS", "plot_format", "plot_scan", "render_scan", "scan_figure"]
@@ -38,14 +39,11 @@ _COLORS = {"float64": "#1f77b4", "float32": "#2ca02c", "float16": "#d62728",
 
 
 def _matplotlib():
-    try:
-        import matplotlib
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
-        from matplotlib.lines import Line2D
-    except ImportError:
-        raise MissingExtraError("matplotlib", "plot") from None
-    return matplotlib, Figure, FigureCanvasAgg, Line2D
+    matplotlib = require("matplotlib", "plot")
+    agg = require("matplotlib.backends.backend_agg", "plot")
+    figure = require("matplotlib.figure", "plot")
+    lines = require("matplotlib.lines", "plot")
+    return matplotlib, figure.Figure, agg.FigureCanvasAgg, lines.Line2D
 
 
 def plot_format(path: str | os.PathLike[str]) -> str:
@@ -64,7 +62,7 @@ def _finite(values: list[float]) -> list[float]:
 
 def scan_figure(scan):
     """A matplotlib Figure of a :class:`~symgrad.analysis.precision.DepthScan` (see module doc)."""
-    from symgrad.numeric.numpy_backend import format_info
+    from symgrad.numeric.formats import format_info
 
     _, Figure, FigureCanvasAgg, Line2D = _matplotlib()
     fig = Figure(figsize=(9, 5.5), dpi=100)

@@ -29,6 +29,8 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO, TypeVar
 
+from symgrad.base.optional import available
+
 __all__ = ["ProgressBar", "progress_enabled", "task_progress", "track"]
 
 T = TypeVar("T")
@@ -53,11 +55,7 @@ def progress_enabled(*, quiet: bool = False, stream: TextIO | None = None) -> bo
             return False
     except (AttributeError, ValueError):  # closed or unusual streams
         return False
-    try:
-        import rich.progress  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    return available("rich.progress")
 
 
 class ProgressBar:

@@ -37,14 +37,14 @@ complete leaves the claim to the other methods (UNDECIDED if none).
 
 from __future__ import annotations
 
-import itertools
 import time
 from dataclasses import dataclass
 from fractions import Fraction
 
 import sympy
-from flint import arb, ctx, fmpq
+from flint import arb
 
+from symgrad.analysis.claims.bisection import MAX_BOXES, MAX_LADDER, Bisection
 from symgrad.analysis.claims.common import (
     ball_text,
     constant_sign,
@@ -63,20 +63,17 @@ from symgrad.analysis.claims.pieces import (
     split,
     sympy_call,
     to_fraction,
+    to_rational,
 )
-from symgrad.analysis.verdicts import Verdict
+from symgrad.analysis.claims.rays import RAY_STARTS, RayProofs
+from symgrad.base.verdicts import Verdict
 from symgrad.core.activations import sigmoid, softplus
+from symgrad.numeric.precision_ladder import ladder
 
 __all__ = ["EXTREMA_BUDGET", "MAX_BOXES", "MAX_LADDER", "Outcome", "decide_extrema"]
 
 EXTREMA_BUDGET = 20.0  # seconds of bisection and ladders (checked between steps)
-MAX_BOXES = 4000  # sub-intervals examined by bisection, per claim
-MAX_LADDER = 8  # highest derivative order tried at an exact critical point
-RAY_ORDERS = 4  # highest derivative order in the ladder of an unbounded end
-RAY_STARTS = (1, 4, 16, 64)
-MAX_RAY_OPS = 300  # a derivative in a ladder larger than this is not tried
-RAY_WITNESS_STEPS = 1100  # witness search at R + 2**k along an unbounded end
-POINT_PRECISIONS = (64, 256, 1024, 4096)
+POINT_PRECISIONS = tuple(ladder(64, 4096))
 METHOD_EXACT = "extrema (exact critical points)"
 METHOD_BISECT = "extrema (certified bisection)"
 
@@ -97,10 +94,6 @@ class _Violation(Exception):
         self.point, self.text = point, text
 
 
-def _fq(q: Fraction) -> sympy.Rational:
-    return sympy.Rational(q.numerator, q.denominator)
-
-
 def _point_text(c: sympy.Expr) -> str:
     if isinstance(c, sympy.Rational):
         return format_number(c)
@@ -110,23 +103,7 @@ def _point_text(c: sympy.Expr) -> str:
         f"≈ {approx} (an exact root)")
 
 
-def _provably(e: sympy.Expr, positive: bool) -> bool:
-    """SymPy's assumptions prove e > 0 (or >= 0) for its (positive) symbol."""
-
-    def ok(f):
-        return f.is_positive is True or (not positive and f.is_nonnegative is True)
-
-    forms = dict.fromkeys([e, sympy.expand(e), to_exp(e)])
-    if any(ok(f) for f in forms):
-        return True
-    return sympy.count_ops(e) <= 60 and ok(sympy_call(sympy.together, to_exp(e)))
-
-
-_BOUNDED = {sympy.sin: (-1, 1), sympy.cos: (-1, 1), sympy.tanh: (-1, 1), sigmoid: (0, 1),
-            sympy.atan: (-sympy.pi / 2, sympy.pi / 2)}
-
-
-class _Claim:
+class _Claim(RayProofs):
     """The claim ``h(t) >= 0`` (``> 0`` if strict) and what has been decided about it."""
 
     def __init__(self, h: sympy.Expr, t: sympy.Symbol, strict: bool, side: str):
@@ -231,7 +208,7 @@ class _Claim:
         db = sympy.diff(b, t)
         interval = sympy.Interval.open(piece.lo, piece.hi)
         if sympy.expand(db) == 0:
-            crit = [_fq(piece.sample)]  # a constant piece
+            crit = [to_rational(piece.sample)]  # a constant piece
         else:
             crit = real_zeros(db, t, interval)
         ends = [e for e in (piece.lo, piece.hi) if not e.is_infinite]
@@ -274,224 +251,11 @@ class _Claim:
                 try:
                     r = self.ray(piece, d, Fraction(d * base))
                 except NotApplicable as exc:
-                    failed, r = exc, _fq(Fraction(d * base * RAY_STARTS[-1]))
+                    failed, r = exc, to_rational(Fraction(d * base * RAY_STARTS[-1]))
                 hi, lo = (r, lo) if d > 0 else (hi, r)
-        _Bisection(self, piece.branch, piece).run(lo, hi)
+        Bisection(self, piece.branch, piece).run(lo, hi)
         if failed is not None:
             raise failed
-
-    def ray_witness(self, piece: Piece, d: int) -> None:
-        base = piece.sample
-        f = BallFn(piece.branch, self.t)
-        for k in range(RAY_WITNESS_STEPS):
-            if k % 64 == 0:
-                self.tick()
-            p = base + d * 2**k
-            with ctx.workprec(64):
-                x = arb(fmpq(p.numerator, p.denominator))
-            v = f(x, 64)
-            if v.is_finite() and v < 0:
-                self.try_point(_fq(p))
-
-    def ray(self, piece: Piece, d: int, base: Fraction) -> sympy.Rational:
-        """A start R (an exact rational in the piece) such that the claim holds beyond R.
-
-        The proofs are tried at R = base * m for m in :data:`RAY_STARTS`; a proof that
-        found nothing SymPy can prove at the first R is not tried again."""
-        self.ray_witness(piece, d)
-        s = sympy.Dummy("s", positive=True)
-        hopeless: set[str] = set()
-        for m in RAY_STARTS:
-            self.tick()
-            r = _fq(base * m)
-            u = piece.branch.xreplace({self.t: r + d * s})
-            self.check_point(r)
-            for name in ("ladder", "corners", "falling"):
-                if name in hopeless:
-                    continue
-                try:
-                    state = (self.ladder(u, s, self.strict) if name == "ladder" else
-                             self.corners(u, s) if name == "corners" else
-                             self.falling(piece, u, s, d))
-                except NotApplicable:
-                    state = None
-                if state is True:
-                    return r
-                if state is None:
-                    hopeless.add(name)
-            if len(hopeless) == 3:
-                break
-        raise NotApplicable(f"no proof of the claim for large {'' if d > 0 else '-'}{self.t}")
-
-    def ladder(self, u: sympy.Expr, s: sympy.Symbol, strict: bool) -> bool | None:
-        """Proof that u(s) >= 0 (> 0 if strict) for all s >= 0: u(0) has that sign, and
-        u^(k)(0) >= 0 for 1 <= k < n with u^(n)(s) >= 0 for s > 0 (SymPy's assumptions),
-        so u is increasing (or u itself is proved positive).
-
-        True if proved; False if a derivative was proved of one sign but a value at 0
-        was not (a larger start may do); None if SymPy could prove nothing."""
-        if _provably(u, strict):
-            return self.const_ok(u.xreplace({s: 0}), strict)
-        deriv = u
-        for n in range(1, RAY_ORDERS + 1):
-            deriv = sympy.diff(deriv, s)
-            if sympy.count_ops(deriv) > MAX_RAY_OPS:
-                return None
-            if _provably(deriv, False):
-                return self.const_ok(u.xreplace({s: 0}), strict) and all(
-                    self.const_ok(sympy.diff(u, s, k).xreplace({s: 0}), False)
-                    for k in range(1, n))
-        return None
-
-    def const_ok(self, v: sympy.Expr, strict: bool) -> bool:
-        sign = self.const_sign(v)
-        return sign is not None and (sign > 0 or (sign == 0 and not strict))
-
-    def falling(self, piece: Piece, u: sympy.Expr, s: sympy.Symbol, d: int) -> bool | None:
-        """-u' >= 0 proved by a ladder, and the limit of u is >= 0: u >= limit.
-
-        With a strict claim, u(0) > 0 (checked by the caller) and u real-analytic give
-        u > limit: u = limit at some s would make u constant."""
-        state = self.ladder(-sympy.diff(u, s), s, False)
-        if state is True:
-            self.limit_ok(piece.branch, sympy.oo if d > 0 else sympy.S.NegativeInfinity, piece)
-        return state
-
-    def corners(self, u: sympy.Expr, s: sympy.Symbol) -> bool | None:
-        """u is affine in each bounded function (sin, cos, tanh, sigmoid, atan) of s: it is
-        at least its smallest value over the corners of their ranges; prove each corner."""
-        atoms = sorted((a for a in u.atoms(*_BOUNDED) if a.has(s)), key=str)
-        if not atoms or len(atoms) > 4:
-            return None
-        b = [sympy.Dummy(f"b{i}", real=True) for i in range(len(atoms))]
-        p = sympy.expand(u.xreplace(dict(zip(atoms, b))))
-        if p.has(*atoms) or any(not p.is_polynomial(bi) or sympy.degree(p, bi) > 1 for bi in b):
-            return None
-        ranges = [_BOUNDED[a.func] for a in atoms]
-        for corner in itertools.product(*ranges):
-            state = self.ladder(p.xreplace(dict(zip(b, corner))), s, self.strict)
-            if state is not True:
-                return state
-        return True
-
-
-class _Bisection:
-    """Certified bisection of one bounded piece ``[lo, hi]`` of a branch ``b``."""
-
-    def __init__(self, claim: _Claim, b: sympy.Expr, piece: Piece):
-        self.c, self.t, self.b, self.piece = claim, claim.t, b, piece
-        self.derivs = [b, sympy.diff(b, claim.t)]
-        self.fns: dict[int, BallFn] = {}
-        self.critical: dict[sympy.Expr, bool] = {}
-        self._zeros: list[sympy.Expr] | None = None
-
-    def fn(self, k: int) -> BallFn:
-        while len(self.derivs) <= k:
-            self.derivs.append(sympy.diff(self.derivs[-1], self.t))
-        if k not in self.fns:
-            self.fns[k] = BallFn(self.derivs[k], self.t)
-        return self.fns[k]
-
-    def run(self, lo: sympy.Expr, hi: sympy.Expr) -> None:
-        stack = [(lo, hi)]
-        while stack:
-            self.c.boxes += 1
-            self.c.tick()
-            if self.c.boxes > MAX_BOXES:
-                raise NotApplicable(f"bisection needs more than {MAX_BOXES} boxes")
-            a, b = stack.pop()
-            stack.extend(self.box(a, b))
-
-    def box(self, a: sympy.Expr, b: sympy.Expr) -> list[tuple[sympy.Expr, sympy.Expr]]:
-        a_f = to_fraction(point_ball(a, 64).upper())
-        b_f = to_fraction(point_ball(b, 64).lower())
-        width = max(b_f - a_f, Fraction(1, 2**4000))
-        prec = min(4096, 64 + max(0, width.denominator.bit_length() - width.numerator.bit_length()))
-        with ctx.workprec(prec):
-            J = point_ball(a, prec).union(point_ball(b, prec))
-        H, D = self.fn(0)(J, prec), self.fn(1)(J, prec)
-        if D.is_finite() and H.is_finite():
-            with ctx.workprec(prec):
-                m = arb(J.mid())
-                mvf = self.fn(0)(m, prec) + D * (J - m)  # mean-value form
-                if mvf.is_finite() and mvf.overlaps(H):
-                    H = H.intersection(mvf)
-        if self.c.ok_ball(H):
-            return []
-        if D.is_finite() and (D > 0 or D < 0):
-            self.c.check_point(a if D > 0 else b)  # monotone: the minimum is at an end
-            return []
-        sub = self.tangency(a, b, J, prec)
-        if sub is not None:
-            return sub
-        if not a_f < b_f:
-            raise NotApplicable(f"bisection stuck near {self.t} ≈ {float(a_f):.17g}")
-        w3 = (b_f - a_f) / 3
-        m = simplest_between(a_f + w3, b_f - w3)
-        if H.is_finite() and (H.mid() < 0 or (self.c.strict and H.mid() <= 0)):
-            self.c.try_point(_fq(m))  # a likely witness
-        return [(a, _fq(m)), (_fq(m), b)]
-
-    def candidates(self, a, b, J: arb) -> list[sympy.Expr]:
-        lo, hi = to_fraction(J.lower()), to_fraction(J.upper())
-        out = [a, b]
-        if lo < hi:
-            out.append(_fq(simplest_between(lo, hi)))
-        with ctx.workprec(128):
-            pl, ph = J.lower() / arb.pi(), J.upper() / arb.pi()
-        if pl.upper() < ph.lower():  # a simple rational multiple of pi inside J
-            out.append(sympy.pi * _fq(simplest_between(to_fraction(pl.upper()),
-                                                       to_fraction(ph.lower()))))
-        if self._zeros is None and sympy.count_ops(self.b) > 40:
-            self._zeros = []
-        if self._zeros is None:
-            try:
-                self._zeros = real_zeros(self.b, self.t, sympy.Interval(
-                    self.piece.lo, self.piece.hi))
-            except NotApplicable:
-                self._zeros = []
-        out += [z for z in self._zeros if J.contains(point_ball(z, 64))]
-        return list(dict.fromkeys(out))
-
-    def is_critical(self, q: sympy.Expr) -> bool:
-
-        if q not in self.critical:
-            v = self.fn(1)(point_ball(q, 128), 128)
-            exact = False
-            if v.contains(0):
-                e = self.derivs[1].xreplace({self.t: q})
-                exact = e == 0 if isinstance(e, sympy.Rational) else exact_zero(e)
-            self.critical[q] = exact
-        return self.critical[q]
-
-    def tangency(self, a, b, J: arb, prec: int):
-        """Settle the box at an exact critical point q (see the module text), or split at q."""
-        for q in self.candidates(a, b, J):
-            if not self.is_critical(q):
-                continue
-            order_sign = self.first_nonzero(q, J, prec)
-            if order_sign is not None:
-                for p in (a, q, b):
-                    self.c.check_point(p)
-                return []
-            if q not in (a, b) and point_ball(a, 128) < point_ball(q, 128) < point_ball(b, 128):
-                return [(a, q), (q, b)]  # narrower boxes on each side of q
-        return None
-
-    def first_nonzero(self, q, J: arb, prec: int) -> int | None:
-        """Sign of the first derivative of order >= 2 that is not 0 at q, if fixed on J."""
-
-        for k in range(2, MAX_LADDER + 1):
-            at_q = self.fn(k)(point_ball(q, 128), 128)
-            if at_q.contains(0):
-                e = self.derivs[k].xreplace({self.t: q})
-                if not (e == 0 if isinstance(e, sympy.Rational) else exact_zero(e)):
-                    return None
-                continue
-            over = self.fn(k)(J, prec)
-            return (1 if over > 0 else -1) if over.is_finite() and (over > 0 or over < 0) \
-                else None
-        return None
 
 
 def _witness(claim: _Claim, v: _Violation) -> tuple[dict[str, str] | None, str]:
@@ -506,7 +270,7 @@ def _witness(claim: _Claim, v: _Violation) -> tuple[dict[str, str] | None, str]:
     mid = to_fraction(point_ball(c, 256))
     for k in range(1, 40):
         r = Fraction(1, 10**k)
-        q = _fq(simplest_between(mid - r, mid + r))
+        q = to_rational(simplest_between(mid - r, mid + r))
         sign, qtext = claim.point_sign(q)
         if sign is not None and not claim.ok_sign(sign):
             return {str(t): safe_str(q)}, f"at {t} = {_point_text(q)}: {qtext}"

@@ -29,10 +29,12 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import sympy
-from flint import acb, arb, ctx, fmpq
+from flint import arb, ctx, fmpq
 
 from symgrad.analysis.claims.common import exact_zero, to_exp
-from symgrad.core.activations import sigmoid, softplus
+from symgrad.core.activations import gelu, sigmoid, silu, softplus
+from symgrad.numeric.arb_eval import ArbEvalError, compile_arb
+from symgrad.numeric.precision_ladder import PrecisionNotReached, ladder, raise_precision
 
 __all__ = [
     "BallFn",
@@ -46,9 +48,10 @@ __all__ = [
     "split",
     "sympy_call",
     "to_fraction",
+    "to_rational",
 ]
 
-PIECE_PRECISIONS = (64, 256, 1024)
+PIECE_PRECISIONS = tuple(ladder(64, 1024))
 MAX_MAX_ARGS = 6
 
 
@@ -67,83 +70,15 @@ def sympy_call(fn, *args, **kwargs):
                             f"({type(exc).__name__})") from None
 
 
-def _max(*a):
-    out = a[0]
-    for v in a[1:]:
-        out = out.max(v)
-    return out
-
-
-def _min(*a):
-    out = a[0]
-    for v in a[1:]:
-        out = out.min(v)
-    return out
-
-
-_REAL = {
-    sympy.exp: arb.exp, sympy.log: arb.log, sympy.sin: arb.sin, sympy.cos: arb.cos,
-    sympy.tan: arb.tan, sympy.asin: arb.asin, sympy.acos: arb.acos, sympy.atan: arb.atan,
-    sympy.sinh: arb.sinh, sympy.cosh: arb.cosh, sympy.tanh: arb.tanh, sympy.asinh: arb.asinh,
-    sympy.Abs: abs, sympy.Max: _max, sympy.Min: _min,
-    sigmoid: lambda a: 1 / (1 + (-a).exp()), softplus: lambda a: a.exp().log1p(),
-}
-_COMPLEX = {
-    sympy.exp: acb.exp, sympy.log: acb.log, sympy.sin: acb.sin, sympy.cos: acb.cos,
-    sympy.tan: acb.tan, sympy.asin: acb.asin, sympy.acos: acb.acos, sympy.atan: acb.atan,
-    sympy.sinh: acb.sinh, sympy.cosh: acb.cosh, sympy.tanh: acb.tanh, sympy.asinh: acb.asinh,
-    sigmoid: lambda a: 1 / (1 + (-a).exp()), softplus: lambda a: (1 + a.exp()).log(),
-}
 #: functions that are real-analytic on the whole real line
 _ENTIRE = (sympy.exp, sympy.sin, sympy.cos, sympy.atan, sympy.sinh, sympy.cosh, sympy.tanh,
-           sympy.asinh, sigmoid, softplus)
-
-
-def _ipow(b, n: int):
-    """b**n for an integer n >= 0 by repeated multiplication: python-flint's ``**`` goes
-    through a logarithm and gives nan for a ball that contains 0."""
-    even = n % 2 == 0
-    out, base = None, b
-    while n:
-        if n & 1:
-            out = base if out is None else out * base
-        n >>= 1
-        if n:
-            base = base * base
-    if out is None:
-        return b * 0 + 1
-    return out.nonnegative_part() if even and isinstance(out, arb) else out  # x**(2k) >= 0
-
-
-def _pow(b, n_expr, e):
-    if isinstance(n_expr, sympy.Integer):
-        n = int(n_expr)
-        return _ipow(b, n) if n >= 0 else 1 / _ipow(b, -n)
-    if n_expr == sympy.S.Half:
-        return b.sqrt()
-    return (e * b.log()).exp()
-
-
-def _combiner(node: sympy.Basic, table: dict):
-    if isinstance(node, sympy.Add):
-        return lambda *v: sum(v[1:], v[0])
-    if isinstance(node, sympy.Mul):
-        def mul(*v):
-            out = v[0]
-            for w in v[1:]:
-                out = out * w
-            return out
-        return mul
-    if isinstance(node, sympy.Pow):
-        return lambda b, e, _n=node.args[1]: _pow(b, _n, e)
-    fn = table.get(node.func)
-    if fn is None:
-        raise NotApplicable(f"no ball arithmetic for '{node.func}'")
-    return fn
+           sympy.asinh, sigmoid, softplus, sympy.erf, gelu, silu)
 
 
 class BallFn:
-    """``expr`` (in the symbol ``t``, or constant) compiled for ball evaluation.
+    """``expr`` (in the symbol ``t``, or constant) compiled for ball evaluation by
+    :func:`symgrad.numeric.arb_eval.compile_arb`; what it cannot evaluate is
+    :class:`NotApplicable`.
 
     >>> from symgrad.core.parsing import parse_expression, make_symbol
     >>> f = BallFn(parse_expression("x**2 - 1"), make_symbol("x"))
@@ -153,61 +88,17 @@ class BallFn:
 
     def __init__(self, expr: sympy.Expr, t: sympy.Symbol | None, *, complex_: bool = False):
         self.complex = complex_
-        table = _COMPLEX if complex_ else _REAL
-        self.ops: list[tuple[str, object, int]] = []
-        stack: list[tuple[sympy.Basic, bool]] = [(expr, False)]
-        while stack:
-            node, expanded = stack.pop()
-            if expanded:
-                self.ops.append(("fn", _combiner(node, table), len(node.args)))
-            elif t is not None and node == t:
-                self.ops.append(("var", None, 0))
-            elif isinstance(node, sympy.Rational):
-                self.ops.append(("q", fmpq(int(node.p), int(node.q)), 0))
-            elif node is sympy.pi or node is sympy.E or isinstance(node, sympy.CRootOf):
-                self.ops.append(("leaf", node, 0))
-            elif node is sympy.I and complex_:
-                self.ops.append(("i", None, 0))
-            elif node.args and not isinstance(node, (sympy.Symbol, sympy.CRootOf)):
-                stack.append((node, True))
-                stack.extend((a, False) for a in reversed(node.args))
-            else:
-                raise NotApplicable(f"cannot evaluate '{node}' in ball arithmetic")
-
-    def _leaf(self, node, prec):
-        if node is sympy.pi:
-            v = arb.pi()
-        elif node is sympy.E:
-            v = arb.const_e()
-        else:
-            v = _crootof_ball(node, prec)
-        return acb(v) if self.complex else v
+        self.variables = () if t is None else (t,)
+        try:
+            self.program = compile_arb(expr, self.variables, complex_=complex_)
+        except ArbEvalError as exc:
+            raise NotApplicable(str(exc)) from None
 
     def __call__(self, x, prec: int):
-        with ctx.workprec(prec):
-            vals: list = []
-            for kind, data, n in self.ops:
-                if kind == "var":
-                    vals.append(x)
-                elif kind == "q":
-                    vals.append(acb(arb(data)) if self.complex else arb(data))
-                elif kind == "i":
-                    vals.append(acb(0, 1))
-                elif kind == "leaf":
-                    vals.append(self._leaf(data, prec))
-                else:
-                    args = vals[-n:]
-                    del vals[-n:]
-                    vals.append(data(*args))
-            return vals[0]
-
-
-def _crootof_ball(r: sympy.CRootOf, prec: int) -> arb:
-    if not r.is_real:
-        raise NotApplicable("a complex algebraic number")
-    eps = sympy.Rational(1, 2 ** (prec + 2))
-    q = sympy_call(r.eval_rational, dx=eps, dy=eps)
-    return arb(fmpq(int(q.p), int(q.q)), arb(fmpq(int(eps.p), int(eps.q))))
+        try:
+            return self.program(*((x,) if self.variables else ()), prec=prec)
+        except ArbEvalError as exc:
+            raise NotApplicable(str(exc)) from None
 
 
 def point_ball(c: sympy.Expr, prec: int) -> arb:
@@ -221,6 +112,15 @@ def point_ball(c: sympy.Expr, prec: int) -> arb:
     if not (z.imag.contains(0) and z.is_finite()):
         raise NotApplicable(f"the point {c} is not real")
     return z.real
+
+
+def to_rational(q: Fraction) -> sympy.Rational:
+    """A Fraction as a SymPy Rational.
+
+    >>> to_rational(Fraction(-3, 4))
+    -3/4
+    """
+    return sympy.Rational(q.numerator, q.denominator)
 
 
 def to_fraction(b: arb) -> Fraction:
@@ -420,15 +320,13 @@ def _period(h: sympy.Expr, t: sympy.Symbol) -> sympy.Expr | None:
 
 def _sign_at(expr: sympy.Expr, t: sympy.Symbol, q: Fraction) -> int:
     f = BallFn(expr, t)
-    for prec in PIECE_PRECISIONS:
-        with ctx.workprec(prec):
-            x = arb(fmpq(q.numerator, q.denominator))
-        v = f(x, prec)
-        if v > 0:
-            return 1
-        if v < 0:
-            return -1
-    raise NotApplicable(f"cannot decide the sign of {expr} at {q}")
+    try:
+        v, _ = raise_precision(lambda prec: f(arb(fmpq(q.numerator, q.denominator)), prec),
+                               lambda v: v > 0 or v < 0, PIECE_PRECISIONS[0],
+                               PIECE_PRECISIONS[-1])
+    except PrecisionNotReached:
+        raise NotApplicable(f"cannot decide the sign of {expr} at {q}") from None
+    return 1 if v > 0 else -1
 
 
 def _resolve(h: sympy.Expr, t: sympy.Symbol, q: Fraction) -> sympy.Expr:

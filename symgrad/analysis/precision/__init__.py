@@ -7,7 +7,9 @@
 * :func:`log10_gradient` / :func:`log10_prefix_gradient` -- stable float64
   log-space values of log10|dF/dw_k|;
 * :func:`small_gradient_example` -- the text's f_c(x) = max(0, c x) example;
-* :func:`scalar_text`, :func:`fraction_text` -- the decimal strings used in all output.
+* :func:`scalar_text`, :func:`fraction_text` -- the decimal strings used in all output
+  (from :mod:`symgrad.present.numbers`);
+* :func:`rel_error`, :func:`ulp_error` -- a format scalar's error against a certified ball.
 
 Result objects have ``to_json()`` (a stable schema of strings), ``to_text()``
 and ``_repr_html_()``.
@@ -17,7 +19,7 @@ and ``_repr_html_()``.
 25
 """
 
-from symgrad.analysis.precision._common import fraction_text, scalar_text
+from symgrad.analysis.precision._common import rel_error, ulp_error
 from symgrad.analysis.precision.formats import FormatRow, FormatsTable, formats_table
 from symgrad.analysis.precision.logspace import log10_gradient, log10_prefix_gradient
 from symgrad.analysis.precision.scan import (
@@ -32,6 +34,7 @@ from symgrad.analysis.precision.small_gradient import (
     SmallGradientRow,
     small_gradient_example,
 )
+from symgrad.present.numbers import fraction_text, scalar_text
 
 __all__ = [
     "EVENTS",
@@ -46,7 +49,9 @@ __all__ = [
     "fraction_text",
     "log10_gradient",
     "log10_prefix_gradient",
+    "rel_error",
     "scalar_text",
     "scan_depths",
     "small_gradient_example",
+    "ulp_error",
 ]

@@ -2,16 +2,14 @@
 
 For a chain and weights, :func:`formats_table` computes dF/dw_k by the plain
 recurrence in each format (:mod:`symgrad.numeric.numpy_backend`, every
-operation rounded to the format) and compares it with the certified value
-(:mod:`symgrad.numeric.flint_backend`): the computed value, its relative
-error, its error in ulps of that format, and its status (normal, subnormal,
-zero, inf, nan).  It adds the float64 log-space value of log10|dF/dw_k|
+operation rounded to the format; the formats are :mod:`symgrad.numeric.formats`)
+and compares it with the certified value (:mod:`symgrad.numeric.flint_backend`):
+the computed value, its relative error, its error in ulps of that format, and its
+status (normal, subnormal, zero, inf, nan).  It adds the float64 log-space value of log10|dF/dw_k|
 (:mod:`symgrad.analysis.precision.logspace`), which stays accurate where the product
 underflows.
 
 >>> from fractions import Fraction
-
-from flint import ctx
 >>> from symgrad.core.chain import Chain
 >>> t = formats_table(Chain(30), [Fraction(1)] * 30, formats=("float64", "float16"))
 >>> [(r.format, r.status) for r in t.rows]
@@ -26,21 +24,15 @@ from fractions import Fraction
 
 from flint import ctx
 
-from symgrad.analysis.precision._common import (
-    exact_arb,
-    html_table,
-    log10_ball,
-    rel_error,
-    scalar_text,
-    text_table,
-    ulp_error,
-)
+from symgrad.analysis.precision._common import exact_arb, log10_ball, rel_error, ulp_error
 from symgrad.analysis.precision.logspace import log10_gradient
 from symgrad.base.errors import SymgradError
 from symgrad.core.chain import Chain
-from symgrad.numeric import numpy_backend as nb
 from symgrad.numeric.certified import Ball, certified_values
-from symgrad.numeric.decimal_text import ball_text
+from symgrad.numeric.formats import classify, format_info, parse_formats
+from symgrad.numeric.numpy_backend import evaluate
+from symgrad.present.numbers import ball_text, scalar_text
+from symgrad.present.tables import html_table, text_table
 
 __all__ = ["FormatRow", "FormatsTable", "formats_table"]
 
@@ -131,7 +123,7 @@ class FormatsTable:
         header, rows = self._cells()
         caption = (f"{self.quantity}, {self.chain.describe()}: true {self.true.mid} "
                    f"± {self.true.rad}")
-        return html_table(caption, header, rows)
+        return html_table(header, rows, caption=caption)
 
 
 def formats_table(chain: Chain, weights: Sequence[Fraction], *,
@@ -139,7 +131,7 @@ def formats_table(chain: Chain, weights: Sequence[Fraction], *,
                   biases: Sequence[Fraction] | None = None,
                   x: Fraction | None = None) -> FormatsTable:
     """Compare dF/dw_``wrt`` in each format with the certified value (see module doc)."""
-    names = nb.parse_formats(formats)
+    names = parse_formats(formats)
     if isinstance(wrt, bool) or not isinstance(wrt, int) or not 1 <= wrt <= chain.depth:
         raise SymgradError(
             f"--wrt must be a layer index in 1..{chain.depth}, got {wrt!r}", hint="e.g. --wrt 1"
@@ -148,14 +140,14 @@ def formats_table(chain: Chain, weights: Sequence[Fraction], *,
     true = cert.grad_w[wrt - 1]
     rows = []
     for name in names:
-        info = nb.format_info(name)
-        v = nb.evaluate(chain, weights, name, biases=biases, x=x).grad_w[wrt - 1]
+        info = format_info(name)
+        v = evaluate(chain, weights, name, biases=biases, x=x).grad_w[wrt - 1]
         rows.append(FormatRow(
             format=name,
             value=scalar_text(v, name),
             relative_error=rel_error(v, true.arb, cert.prec),
             ulp_error=ulp_error(v, true.arb, info, cert.prec),
-            status=nb.classify(v, name),
+            status=classify(v, name),
             tiny=scalar_text(info.tiny, name),
             smallest_subnormal=scalar_text(info.smallest_subnormal, name),
         ))

@@ -6,7 +6,8 @@ in float64 once it is below 4.9e-324, but its logarithm does not:
     log|dF/dw_k| = log|o_{k-1}| + sum_{i>=k} log sigma'(z_i) + sum_{i>k} log|w_i|
 
 Every term is computed in float64 by a formula that never under- or overflows
-(log-sigmoid, ``-|t| - 2 log1p(e^{-|t|})`` for log sigma', ...), and the sums are
+(log-sigmoid, ``-|t| - 2 log1p(e^{-|t|})`` for log sigma', ...: the kernels' ``log_value``
+and ``log_d1`` of :mod:`symgrad.numeric.kernels`), and the sums are
 compensated (Neumaier), so the result keeps float64 accuracy at any depth.
 The forward pass (the z_i) is the plain float64 one.
 
@@ -26,6 +27,8 @@ from fractions import Fraction
 
 from symgrad.base.errors import SymgradError
 from symgrad.core.chain import Chain
+from symgrad.numeric.kernels import get_kernel
+from symgrad.numeric.namespaces import MATH
 from symgrad.numeric.weights import to_float
 
 __all__ = [
@@ -39,47 +42,22 @@ _LN10 = math.log(10)
 _NEG_INF = -math.inf
 
 
-def _log_sigmoid(t: float) -> float:
-    # log sigma(t) = -softplus(-t) = -(max(-t, 0) + log1p(e^{-|t|}))
-    return -(max(-t, 0.0) + math.log1p(math.exp(-abs(t))))
-
-
-def _log_abs_tanh(t: float) -> float:
-    if t == 0:
-        return _NEG_INF
-    v = math.tanh(t)
-    return math.log(abs(v)) if v != 0 else math.log(abs(t))
-
-
-def _log_softplus(t: float) -> float:
-    if t < -30:  # softplus(t) = e^t (1 - e^t/2 + ...): log = t - e^t/2 + O(e^2t)
-        return t - math.exp(t) / 2
-    return math.log(max(t, 0.0) + math.log1p(math.exp(-abs(t))))
-
-
 def log_abs_activation(name: str, t: float) -> float:
-    """log|sigma(t)| in float64 without under/overflow.
+    """log|sigma(t)| in float64 without under/overflow (the kernel's ``log_value``).
 
     >>> round(log_abs_activation("sigmoid", -800.0), 9)
     -800.0
     """
-    return {"sigmoid": _log_sigmoid, "tanh": _log_abs_tanh, "softplus": _log_softplus}[name](t)
+    return get_kernel(name).log_value(MATH, t)
 
 
 def log_abs_derivative(name: str, t: float) -> float:
-    """log|sigma'(t)| in float64 without under/overflow.
+    """log|sigma'(t)| in float64 without under/overflow (the kernel's ``log_d1``).
 
     >>> round(log_abs_derivative("sigmoid", 0.0), 12) == round(math.log(0.25), 12)
     True
     """
-    a = abs(t)
-    if name == "sigmoid":  # sigma' = e^{-|t|}/(1+e^{-|t|})^2
-        return -a - 2 * math.log1p(math.exp(-a))
-    if name == "tanh":  # sech t = 2 e^{-|t|}/(1+e^{-2|t|})
-        return 2 * (math.log(2) - a - math.log1p(math.exp(-2 * a)))
-    if name == "softplus":  # softplus' = sigma
-        return _log_sigmoid(t)
-    raise SymgradError(f"unknown activation '{name}'")  # pragma: no cover - Chain validates
+    return get_kernel(name).log_d1(MATH, t)
 
 
 def _log_abs(v: Fraction) -> float:
@@ -100,6 +78,7 @@ def _forward(chain: Chain, weights: Sequence[Fraction], biases, x):
     if chain.bias and (biases is None or len(biases) != chain.depth):
         raise SymgradError("the chain has biases: give one per layer", hint="--biases SPEC")
     name = chain.activation
+    f64 = get_kernel(name).value
     w = [to_float(v) for v in weights]  # beyond float64: inf, as a float64 program holds it
     b = [to_float(v) for v in biases] if chain.bias else None
     x0 = Fraction(1) if (chain.form == "seed" or x is None) else Fraction(x)
@@ -112,20 +91,12 @@ def _forward(chain: Chain, weights: Sequence[Fraction], biases, x):
         if i == 0 and chain.form == "seed":
             o, ld, lo = z, 0.0, logw[0]
         else:
-            o = _sigmoid64(name, z)
+            o = f64(MATH, z)
             ld = log_abs_derivative(name, z)
             lo = log_abs_activation(name, z)
         logd.append(ld)
         log_o_prev.append(lo)
     return logw, logd, log_o_prev
-
-
-def _sigmoid64(name: str, z: float) -> float:
-    if name == "sigmoid":
-        return 1 / (1 + math.exp(-z)) if z >= 0 else math.exp(z) / (1 + math.exp(z))
-    if name == "tanh":
-        return math.tanh(z)
-    return max(z, 0.0) + math.log1p(math.exp(-abs(z)))
 
 
 class _Neumaier:

@@ -41,21 +41,15 @@ from fractions import Fraction
 import numpy as np
 from flint import arb, ctx
 
-from symgrad.analysis.precision._common import (
-    exact_arb,
-    fraction_text,
-    html_table,
-    log10_ball,
-    neighbours,
-    scalar_text,
-    text_table,
-)
+from symgrad.analysis.precision._common import exact_arb, log10_ball, neighbours
 from symgrad.analysis.precision.logspace import log10_prefix_gradient
 from symgrad.base.errors import SymgradError
 from symgrad.core.chain import validate_depth
-from symgrad.numeric import numpy_backend as nb
-from symgrad.numeric.decimal_text import ball_text
 from symgrad.numeric.flint_backend import FlintOps, certified_digits
+from symgrad.numeric.formats import format_info, parse_formats, round_to_format
+from symgrad.numeric.numpy_backend import NumpyOps
+from symgrad.present.numbers import ball_text, fraction_text, scalar_text
+from symgrad.present.tables import html_table, text_table
 
 __all__ = ["EVENTS", "MAX_SCAN_DEPTH", "DepthScan", "FormatScan", "scan_depths", "true_prefix"]
 
@@ -105,7 +99,7 @@ def true_prefix(weights: Sequence[Fraction], activation: str = "sigmoid"
 
 
 def _computed_prefix(weights: Sequence[Fraction], name: str, activation: str) -> list:
-    ops = nb.NumpyOps(name)
+    ops = NumpyOps(name)
     f, df = ops.activation(activation)
     with np.errstate(all="ignore"):
         w = [ops.convert(v) for v in weights]
@@ -128,7 +122,7 @@ class FormatScan:
     log10: list[float] = field(repr=False)
 
     def to_json(self) -> dict[str, object]:
-        info = nb.format_info(self.format)
+        info = format_info(self.format)
         return {
             "format": self.format,
             "smallest_normal": scalar_text(info.tiny, self.format),
@@ -145,12 +139,12 @@ def _log10_float(x: float) -> float:
 
 def _scan_format(name: str, weights, lr: Fraction, threshold: Fraction, activation: str,
                  true: list[arb], prec: int) -> FormatScan:
-    info = nb.format_info(name)
+    info = format_info(name)
     computed = _computed_prefix(weights, name, activation)
     first: dict[str, int | None] = dict.fromkeys(EVENTS)
-    w1 = nb.round_to_format(weights[0], name)
-    eta = nb.round_to_format(lr, name)
-    tiny = float(info.tiny)
+    w1 = round_to_format(weights[0], name)
+    eta = round_to_format(lr, name)
+    tiny = info.tiny
     with ctx.workprec(prec + 64):
         tiny_b = exact_arb(info.tiny)
         half_sub = exact_arb(info.smallest_subnormal) / 2
@@ -215,8 +209,8 @@ class DepthScan:
             "schema": "symgrad.scan/1",
             "max_depth": str(self.max_depth),
             "activation": self.activation,
-            "lr": _frac_text(self.lr),
-            "threshold": _frac_text(self.threshold),
+            "lr": fraction_text(self.lr),
+            "threshold": fraction_text(self.threshold),
             "quantity": {"name": "dF/dw1", "sympy": "Derivative(F, w1)",
                          "latex": r"\frac{\partial F}{\partial w_{1}}"},
             "formats": [f.to_json() for f in self.formats],
@@ -233,8 +227,8 @@ class DepthScan:
         header, rows = self._cells()
         return (
             f"first depth (1..{self.max_depth}) of each event, dF/dw1 of the seed chain "
-            f"({self.activation}), lr {_frac_text(self.lr)}, "
-            f"rel. error threshold {_frac_text(self.threshold)}; '-' = not reached\n\n"
+            f"({self.activation}), lr {fraction_text(self.lr)}, "
+            f"rel. error threshold {fraction_text(self.threshold)}; '-' = not reached\n\n"
             + text_table(header, rows)
             + f"\n\nlog-space float64 log10|dF/dw1|: max abs error {self.logspace_max_error} "
             f"over all depths\n"
@@ -242,11 +236,7 @@ class DepthScan:
 
     def _repr_html_(self) -> str:
         header, rows = self._cells()
-        return html_table(f"first depth of each event (1..{self.max_depth})", header, rows)
-
-
-def _frac_text(v: Fraction) -> str:
-    return fraction_text(v)
+        return html_table(header, rows, caption=f"first depth of each event (1..{self.max_depth})")
 
 
 def scan_depths(weights: Sequence[Fraction], *, lr: Fraction = Fraction(1, 10),
@@ -255,10 +245,10 @@ def scan_depths(weights: Sequence[Fraction], *, lr: Fraction = Fraction(1, 10),
                 activation: str = "sigmoid") -> DepthScan:
     """Scan depths 1..len(weights) in each format (see module doc)."""
     n = validate_depth(len(weights), cap=MAX_SCAN_DEPTH, name="max-depth")
-    names = nb.parse_formats(formats)
+    names = parse_formats(formats)
     lr, threshold = Fraction(lr), Fraction(threshold)
     if lr <= 0:
-        raise SymgradError(f"the learning rate must be > 0, got {_frac_text(lr)}",
+        raise SymgradError(f"the learning rate must be > 0, got {fraction_text(lr)}",
                            hint="e.g. --lr 0.1")
     if threshold <= 0:
         raise SymgradError("the relative error threshold must be > 0", hint="e.g. --threshold 0.01")

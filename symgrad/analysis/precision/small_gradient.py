@@ -8,7 +8,8 @@ same in each binary format, where p itself overflows to inf and c may
 underflow to 0 (then c*p = 0*inf = nan).
 
 In a format the derivative is computed the way autodiff does it:
-f_c'(x) = c * [c x > 0].
+f_c'(x) = c * [c x > 0].  SymPy is imported only when the example is built (and its
+JSON printed), so :mod:`symgrad.analysis.precision` loads no SymPy.
 
 >>> ex = small_gradient_example()
 >>> ex.exact_value, ex.exact_derivative
@@ -22,19 +23,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import numpy as np
-import sympy
 
-from symgrad.analysis.precision._common import fraction_text, html_table, scalar_text, text_table
 from symgrad.base.errors import SymgradError
-from symgrad.numeric import numpy_backend as nb
+from symgrad.core.text import C_TEXT, P_TEXT
+from symgrad.numeric.formats import classify, format_info, parse_formats, round_to_format
 from symgrad.numeric.weights import parse_number
+from symgrad.present.numbers import fraction_text, scalar_text
+from symgrad.present.tables import html_table, text_table
+
+if TYPE_CHECKING:
+    import sympy
 
 __all__ = ["SmallGradient", "SmallGradientRow", "small_gradient_example"]
-
-_X = sympy.Symbol("x", real=True)
-_C = sympy.Symbol("c", positive=True)
 
 
 @dataclass(frozen=True)
@@ -78,10 +81,12 @@ class SmallGradient:
     rows: tuple[SmallGradientRow, ...]
 
     def to_json(self) -> dict[str, object]:
+        from symgrad.present.latex import latex  # SymPy's printer: only on this path
+
         return {
             "schema": "symgrad.small_gradient/1",
-            "function": {"sympy": str(self.function), "latex": sympy.latex(self.function)},
-            "derivative": {"sympy": str(self.derivative), "latex": sympy.latex(self.derivative)},
+            "function": {"sympy": str(self.function), "latex": latex(self.function)},
+            "derivative": {"sympy": str(self.derivative), "latex": latex(self.derivative)},
             "c": fraction_text(self.c),
             "p": fraction_text(self.p),
             "exact": {"f_c(p)": self.exact_value, "f_c'(p)": self.exact_derivative},
@@ -107,12 +112,12 @@ class SmallGradient:
 
     def _repr_html_(self) -> str:
         header, rows = self._cells()
-        return html_table("f_c(x) = max(0, c x) at x = p", header, rows)
+        return html_table(header, rows, caption="f_c(x) = max(0, c x) at x = p")
 
 
 def _in_format(c: Fraction, p: Fraction, name: str) -> SmallGradientRow:
-    cf, pf = nb.round_to_format(c, name), nb.round_to_format(p, name)
-    dtype = nb.format_info(name).dtype
+    cf, pf = round_to_format(c, name), round_to_format(p, name)
+    dtype = format_info(name).dtype
     with np.errstate(all="ignore"):
         z = cf * pf
         value = np.maximum(dtype(0.0), z)
@@ -123,27 +128,30 @@ def _in_format(c: Fraction, p: Fraction, name: str) -> SmallGradientRow:
         c=scalar_text(cf, name),
         value=scalar_text(value, name),
         derivative=scalar_text(derivative, name),
-        status_p=nb.classify(pf, name),
-        status_c=nb.classify(cf, name),
-        status_value=nb.classify(value, name),
-        status_derivative=nb.classify(derivative, name),
+        status_p=classify(pf, name),
+        status_c=classify(cf, name),
+        status_value=classify(value, name),
+        status_derivative=classify(derivative, name),
     )
 
 
-def small_gradient_example(c: str | Fraction = "1e-90", p: str | Fraction = "1e9999", *,
+def small_gradient_example(c: str | Fraction = C_TEXT, p: str | Fraction = P_TEXT, *,
                            formats: Sequence[str] | str | None = None) -> SmallGradient:
     """f_c(p) and f_c'(p) exactly and in each format (defaults: the text's c and p)."""
+    import sympy  # the symbolic derivative: SymPy only on this path
+
     cv = c if isinstance(c, Fraction) else parse_number(c, what="c")
     pv = p if isinstance(p, Fraction) else parse_number(p, what="p")
     if cv <= 0:
-        raise SymgradError("c must be > 0 (the text's f_c has c > 0)", hint="e.g. --c 1e-90")
+        raise SymgradError("c must be > 0 (the text's f_c has c > 0)", hint=f"e.g. --c {C_TEXT}")
     if pv == 0:
         raise SymgradError("f_c is not differentiable at p = 0 (its kink)", hint="choose p != 0")
-    names = nb.parse_formats(formats)
-    f = sympy.Max(0, _C * _X)
-    df = sympy.diff(f, _X)
-    subs = {_C: sympy.Rational(cv.numerator, cv.denominator),
-            _X: sympy.Rational(pv.numerator, pv.denominator)}
+    names = parse_formats(formats)
+    x, c_sym = sympy.Symbol("x", real=True), sympy.Symbol("c", positive=True)
+    f = sympy.Max(0, c_sym * x)
+    df = sympy.diff(f, x)
+    subs = {c_sym: sympy.Rational(cv.numerator, cv.denominator),
+            x: sympy.Rational(pv.numerator, pv.denominator)}
     fv, dv = f.subs(subs), df.subs(subs)  # exact Rationals (p != 0)
     return SmallGradient(
         c=cv, p=pv, function=f, derivative=df,

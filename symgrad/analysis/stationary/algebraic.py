@@ -23,9 +23,8 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import sympy
-from flint import arb, fmpq, fmpq_poly
+from flint import arb, ctx, fmpq, fmpq_poly
 
-from symgrad.analysis.stationary.evaluate import flint_prec
 from symgrad.base.errors import SymgradError
 
 __all__ = ["AlgebraicPoint", "field_charpoly", "poly_to_fmpq", "rational_point"]
@@ -132,12 +131,12 @@ class AlgebraicPoint:
             lo, hi = (sympy.Rational(v) for v in poly.refine_root(lo, hi, eps=eps))
             state[1:] = [lo, hi]
         mid, rad = (lo + hi) / 2, (hi - lo) / 2
-        with flint_prec(bits + 20):  # the ball holds the interval, not a rounding of it
+        with ctx.workprec(bits + 20):  # the ball holds the interval, not a rounding of it
             return arb(fmpq(int(mid.p), int(mid.q)), fmpq(int(rad.p), int(rad.q)))
 
     def ball(self, p: fmpq_poly, bits: int) -> arb:
         """A ball containing p(r), computed at about ``bits`` of precision."""
-        with flint_prec(bits + 20):
+        with ctx.workprec(bits + 20):
             return _horner(p % self.m, self.root_ball(bits))
 
     def sign(self, p: sympy.Poly | fmpq_poly) -> int:

@@ -207,12 +207,12 @@ class Analysis:
 
     def _repr_html_(self) -> str:
         """Jupyter: f as MathML, then every point and family with its verdict."""
-        from symgrad.interfaces.report.stationary import _rows
+        from symgrad.analysis.stationary.render import verdict_rows
         from symgrad.present.display import esc, html_block, html_table, math_html
 
         f = sympy.Eq(sympy.Function("f")(*self.variables), self.expr, evaluate=False)
         where = " in the box" if self.box else ""
-        table = (html_table(["stationary points", "verdict", "decided by"], _rows(self))
+        table = (html_table(["stationary points", "verdict", "decided by"], verdict_rows(self))
                  if self.points or self.families
                  else f"<p>no isolated stationary points{where}</p>")
         notes = "".join(f"<li>{esc(n)}</li>" for n in self.notes)

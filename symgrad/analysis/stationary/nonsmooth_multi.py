@@ -21,14 +21,15 @@ on the closed region R_s = {chosen argument >= the others, at every node}.
   otherwise exact rays with f increasing and decreasing => no extremum;
   otherwise "degenerate: undecided".
 
-The driver is :func:`symgrad.analysis.stationary.nonsmooth.analyse_nonsmooth_multi`:
+This module holds the geometry (selections, curvature, hulls, exact rays); the
+classes at kinks are the rules of :mod:`.kink_rules`, the driver is
+:func:`symgrad.analysis.stationary.clarke.analyse_nonsmooth_multi`.
 
->>> from symgrad.core.parsing import parse_expression, make_symbol
->>> from symgrad.analysis.stationary.nonsmooth import analyse_nonsmooth_multi
->>> a = analyse_nonsmooth_multi(parse_expression("abs(x) + abs(y)"),
-...                             (make_symbol("x"), make_symbol("y")))
->>> [(p.exact, p.verdict.label) for p in a.points]
-[((0, 0), 'local minimum (strict)')]
+>>> x, y = sympy.symbols("x y", real=True)
+>>> sorted(str(piece) for piece, _ in selections(abs(x) + abs(y), (x, y)))
+['-x + y', '-x - y', 'x + y', 'x - y']
+>>> ray_sign(x - y, {x: 0, y: 0}, (1, -1), (x, y))
+1
 """
 
 from __future__ import annotations
@@ -38,12 +39,13 @@ from collections.abc import Sequence
 
 import sympy
 
-from symgrad.analysis.stationary.model import StationaryPoint, Verdict
+from symgrad.analysis.stationary.signs import expression_sign
 from symgrad.base.errors import SymgradError
 from symgrad.core.parsing import as_expr
 
-__all__ = ["MAX_NODES", "MAX_SELECTIONS", "MAX_SUBSETS", "active", "curvature", "kink_point",
-           "selections", "zero_in_hull"]
+__all__ = ["MAX_NODES", "MAX_SELECTIONS", "MAX_SUBSETS", "Sel", "active", "at_point",
+           "curvature", "directions", "flat_ray", "nonneg_near", "ray_sign", "selections",
+           "zero_in_hull"]
 
 MAX_NODES = 6
 MAX_SELECTIONS = 64
@@ -51,14 +53,6 @@ MAX_SUBSETS = 400
 _KINDS = (sympy.Max, sympy.Min, sympy.Abs)
 _T = sympy.Dummy("t")
 Sel = tuple[sympy.Expr, tuple[sympy.Expr, ...]]
-
-
-def _sign(e) -> int | None:
-    from symgrad.analysis.stationary.analyse import exact_sign
-
-    e = as_expr(e)
-    s = exact_sign(e)
-    return s if s is not None else exact_sign(sympy.simplify(e))
 
 
 def _expand(e: sympy.Expr) -> list[Sel]:
@@ -183,7 +177,7 @@ def zero_in_hull(vectors: Sequence[Sequence[sympy.Expr]]) -> bool | None:
             vals = next(iter(sol))
             if any(as_expr(v).free_symbols for v in vals):
                 continue  # affinely dependent: a smaller subset covers it
-            signs = [_sign(v) for v in vals]
+            signs = [expression_sign(v) for v in vals]
             if None in signs:
                 undecided = True
             elif min(signs) >= 0:
@@ -191,21 +185,27 @@ def zero_in_hull(vectors: Sequence[Sequence[sympy.Expr]]) -> bool | None:
     return None if undecided else False
 
 
-def _at(e, pt):
+def at_point(e, pt):
+    """``e`` at the point ``pt`` (a dict variable -> value; empty: ``e`` itself)."""
     return e.xreplace(pt) if pt else e
 
 
-def _ray_sign(c, pt, d, xs) -> int | None:
+def ray_sign(c, pt, d, xs) -> int | None:
     """Sign of c(p + t*d) for small t > 0 (0: identically zero), exactly."""
     q = sympy.expand(c.xreplace({x: pt[x] + _T * di for x, di in zip(xs, d)}))
     for coeff in reversed(sympy.Poly(q, _T).all_coeffs()):
-        s = _sign(coeff)
+        s = expression_sign(coeff)
         if s != 0:
             return s
     return 0
 
 
-def _directions(n: int) -> list[tuple[int, ...]]:
+def directions(n: int) -> list[tuple[int, ...]]:
+    """The exact probe directions in n variables (all of {-1, 0, 1}^n \\ 0 up to n = 3).
+
+    >>> len(directions(2)), directions(1)
+    (8, [(1,), (-1,)])
+    """
     if n <= 3:
         return [d for d in itertools.product((1, 0, -1), repeat=n) if any(d)]
     out = []
@@ -219,22 +219,22 @@ def _directions(n: int) -> list[tuple[int, ...]]:
     return out
 
 
-def _flat_ray(piece, cons, pt, xs, sgn) -> tuple[int, ...] | bool | None:
+def flat_ray(piece, cons, pt, xs, sgn) -> tuple[int, ...] | bool | None:
     """A ray from p along which the (<= quadratic, sgn-convex) piece is constant inside its
     region: the ray, False when there is none, None when undecided."""
     if sympy.Poly(piece, *xs).total_degree() > 2:
         return None
-    g = sympy.Matrix([[_at(sympy.diff(piece, x), pt) for x in xs]])
+    g = sympy.Matrix([[at_point(sympy.diff(piece, x), pt) for x in xs]])
     h = sympy.hessian(piece, xs)
     if not (sgn * h).is_positive_semidefinite:
         return None
     basis = sympy.Matrix.vstack(g, h).nullspace()
     if not basis:
         return False
-    act = [c for c in cons if _sign(_at(c, pt)) == 0]
+    act = [c for c in cons if expression_sign(at_point(c, pt)) == 0]
     if len(basis) == 1:
         for r in (basis[0], -basis[0]):
-            if all((s := _ray_sign(c, pt, list(r), xs)) is not None and s >= 0 for c in act):
+            if all((s := ray_sign(c, pt, list(r), xs)) is not None and s >= 0 for c in act):
                 return tuple(r)
         return False
     if any(sympy.Poly(c, *xs).total_degree() > 1 for c in act):
@@ -249,7 +249,7 @@ def _flat_ray(piece, cons, pt, xs, sgn) -> tuple[int, ...] | bool | None:
         if len(ns) != 1:
             continue
         for z in (ns[0], -ns[0]):
-            signs = [_sign(v) for v in m * z]
+            signs = [expression_sign(v) for v in m * z]
             if None in signs:
                 return None
             if min(signs) >= 0:
@@ -257,53 +257,7 @@ def _flat_ray(piece, cons, pt, xs, sgn) -> tuple[int, ...] | bool | None:
     return False
 
 
-def _classify_kink(f, sels, pt, xs, curv) -> Verdict:
-    method = "Clarke subdifferential at a kink"
-    if curv in (1, -1):
-        cls = "local minimum" if curv == 1 else "local maximum"
-        ev = [f"f is {'convex' if curv == 1 else 'concave'} (Max/Min/Abs of affine/quadratic "
-              f"pieces) and 0 is in the subdifferential: global {cls[6:]}"]
-        strict = True
-        for piece, cons in sels:
-            r = _flat_ray(piece, cons, pt, xs, curv)
-            if r is None:
-                strict = None
-                ev.append(f"strictness not decided (piece {piece})")
-                break
-            if r is not False:
-                strict = False
-                ev.append(f"f is constant along p + t*{tuple(r)} (piece {piece}): non-strict")
-                break
-        else:
-            ev.append("no active piece is constant along a ray inside its region: strict")
-        return Verdict(cls, strict, True, method, ev)
-    f0 = _at(f, pt)
-    for sgn, cls in ((1, "local minimum"), (-1, "local maximum")):
-        if all(_nonneg_near(sgn * (piece - f0), cons, pt, xs) for piece, cons in sels):
-            flat = [piece for piece, cons in sels if sympy.expand(piece - f0) == 0 and any(
-                all(_ray_sign(c, pt, d, xs) == 1 for c in cons) for d in _directions(len(xs)))]
-            return Verdict(cls, False if flat else None, True, method, [
-                f"on every active region, f - f(p) factors into squares, region constraints "
-                f"and factors of fixed sign at p: {'>=' if sgn == 1 else '<='} 0 near p",
-                f"f = f(p) on a region entering p (piece {flat[0]}): non-strict" if flat
-                else "strictness not decided"])
-    seen: dict[int, tuple[int, ...]] = {}
-    for d in _directions(len(xs)):
-        for piece, cons in sels:
-            if all((s := _ray_sign(c, pt, d, xs)) is not None and s >= 0 for c in cons):
-                s = _ray_sign(piece - _at(piece, pt), pt, d, xs)
-                if s is not None:
-                    seen.setdefault(s, d)
-                break
-    if 1 in seen and -1 in seen:
-        return Verdict("no extremum", None, True, method, [
-            f"f(p + t*{seen[1]}) > f(p) and f(p + t*{seen[-1]}) < f(p) for small t > 0"])
-    return Verdict("degenerate: undecided", None, True, method, [
-        "f is not recognised as convex or concave and the probed exact rays do not show "
-        "both increase and decrease"])
-
-
-def _nonneg_near(e, cons, pt, xs) -> bool:
+def nonneg_near(e, cons, pt, xs) -> bool:
     """True when e >= 0 on the region {cons >= 0} near p, shown factor by factor: even
     powers, region constraints (up to a rational factor) and factors of fixed sign at p."""
     e = sympy.expand(e)
@@ -314,7 +268,7 @@ def _nonneg_near(e, cons, pt, xs) -> bool:
     for fac, mult in factors:
         if mult % 2 == 0:
             continue
-        s0 = _sign(_at(fac, pt))
+        s0 = expression_sign(at_point(fac, pt))
         if s0 is None:
             return False
         if s0 == 0:
@@ -326,51 +280,14 @@ def _nonneg_near(e, cons, pt, xs) -> bool:
     return sign >= 0
 
 
-def _fmt(e, digits) -> str:
-    from symgrad.analysis.stationary.nonsmooth import _fmt as fmt1
-
-    return fmt1(as_expr(e), digits)
-
-
 def active(sels, pt) -> tuple[list[Sel], bool] | None:
     """Selections whose region contains p, and whether p is interior to one of them."""
     act, interior = [], False
     for piece, cons in sels:
-        signs = [_sign(_at(c, pt)) for c in cons]
+        signs = [expression_sign(at_point(c, pt)) for c in cons]
         if None in signs:
             return None
         if min(signs, default=1) >= 0:
             act.append((piece, cons))
             interior |= min(signs, default=1) > 0
     return act, interior
-
-
-def kink_point(f, sels, pt, xs, curv, digits) -> tuple[StationaryPoint | None, str | None]:
-    where = "(" + ", ".join(str(pt[x]) for x in xs) + ")"
-    got = active(sels, pt)
-    if got is None:
-        return None, f"kink candidate {where}: a sign could not be decided; not classified"
-    act, interior = got
-    if interior or not act:
-        return None, None
-    grads = {p: tuple(sympy.expand(_at(sympy.diff(p, x), pt)) for x in xs) for p, _ in act}
-    inside = zero_in_hull(list(grads.values()))
-    if inside is None:
-        return None, f"kink {where}: membership of 0 in the gradient hull undecided"
-    if not inside:
-        return None, f"kink {where}: 0 is not in the hull of the active gradients"
-    if curv not in (1, -1):
-        ess = [p for p, cons in act if any(
-            all(_ray_sign(c, pt, d, xs) == 1 for c in cons) for d in _directions(len(xs)))]
-        if not zero_in_hull([grads[p] for p in dict.fromkeys(ess)]):
-            return None, (f"kink {where}: 0 is in the active hull but essential activity of "
-                          "the pieces was not shown: Clarke stationarity undecided")
-    verdict = _classify_kink(f, act, pt, xs, curv)
-    verdict.evidence.insert(0, "active gradients " + ", ".join(
-        str(g) for g in dict.fromkeys(grads.values())) + ": 0 in their convex hull")
-    extra = {"active_pieces": [str(p) for p in grads], "clarke_stationary": True,
-             "active_gradients": [[str(c) for c in g] for g in grads.values()]}
-    return StationaryPoint("kink", tuple(_fmt(pt[x], digits) for x in xs),
-                           tuple(pt[x] for x in xs), True, None,
-                           _fmt(_at(f, pt), digits), verdict, extra=extra), None
-

@@ -30,9 +30,11 @@ from collections.abc import Sequence
 import mpmath
 import numpy as np
 import sympy
-from flint import arb, arb_mat, fmpq
+from flint import arb, arb_mat, ctx, fmpq
 
-from symgrad.analysis.stationary.evaluate import arb_eval, flint_prec, mp_function
+from symgrad.analysis.stationary.evaluate import arb_eval, mp_function
+from symgrad.numeric.kernels import KERNELS, functions
+from symgrad.numeric.namespaces import ARRAY
 
 __all__ = ["DEFAULT_STARTS", "SEED", "krawczyk", "newton_search"]
 
@@ -61,10 +63,7 @@ def _float_candidates(grad, hess, variables, lo_f, hi_f, n: int, seed: int) -> l
     has no numpy counterpart (the mpmath phase still runs).
     """
     q = len(variables)
-    table = {
-        "sigmoid": lambda t: 0.5 * (1 + np.tanh(0.5 * t)),
-        "softplus": lambda t: np.logaddexp(0, t),
-    }
+    table = {name: functions(name, ARRAY)[0] for name in KERNELS}  # the activation registry
     try:
         gfun = sympy.lambdify(variables, list(grad), modules=[table, "numpy"])
         hfun = sympy.lambdify(variables, [h for row in hess for h in row],
@@ -194,7 +193,7 @@ def krawczyk(grad: Sequence[sympy.Expr], hess: Sequence[Sequence[sympy.Expr]],
     """Certify a unique zero of ``grad`` near ``approx``; returns (certified, enclosure)."""
     q = len(variables)
     bits = int((digits + 30) * 3.33)
-    with flint_prec(bits):
+    with ctx.workprec(bits):
         mid = [arb(_mpf_to_fmpq(a)) for a in approx]
         env_mid = dict(zip(variables, mid))
         g_mid = [arb_eval(g, env_mid) for g in grad]

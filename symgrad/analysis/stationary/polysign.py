@@ -26,7 +26,7 @@ from collections.abc import Sequence
 
 import sympy
 
-from symgrad.analysis.stationary.classify import inertia_from_signs
+from symgrad.analysis.stationary.signs import inertia_from_signs
 
 __all__ = ["factor_sign", "lower_bound"]
 

@@ -1,6 +1,6 @@
 """The whole verification battery behind ``symgrad verify``.
 
-Checks, in order (each a :class:`Check` with a :class:`~symgrad.analysis.verdicts.Verdict` and
+Checks, in order (each a :class:`Check` with a :class:`~symgrad.base.verdicts.Verdict` and
 the evidence):
 
 1. *routes*: naive ``sympy.diff`` of the nested F and the layer-wise chain rule
@@ -30,7 +30,7 @@ A backend that is not installed gives one SKIPPED check with the install
 command.  NOT CHECKABLE and MEASURED rows are counted apart and neither pass
 nor fail the run: :attr:`VerificationReport.exit_code` is 0 only when no check
 failed, was undecided or skipped, and at least one passed
-(:func:`symgrad.analysis.verdicts.verify_exit_code`).  Output is deterministic (no
+(:func:`symgrad.base.verdicts.verify_exit_code`).  Output is deterministic (no
 timings), so equal settings give identical JSON.
 
 >>> rep = run_battery(backends=(), depths=(2,), hessian_depths=(), groups=("routes",))
@@ -49,30 +49,29 @@ import mpmath
 import numpy as np
 from flint import arb, ctx, fmpq
 
-from symgrad.analysis.verdicts import Verdict, count_verdicts, verify_exit_code, verify_summary
-from symgrad.analysis.verify.autodiff import (
-    _MpOps,
+from symgrad.analysis.verify.autodiff import compare_gradient, flush_to_zero_report
+from symgrad.analysis.verify.backends import (
+    MpOps,
     backend_available,
-    compare_gradient,
-    compare_hessian,
-    flush_to_zero_report,
     install_command,
     load_backend,
 )
 from symgrad.analysis.verify.balls import ball_value
 from symgrad.analysis.verify.emulation import EMULATED_FORMATS
 from symgrad.analysis.verify.emulation_check import compare_emulation
-from symgrad.analysis.verify.tolerance import FORMATS
-from symgrad.base.output import format_bound
-from symgrad.core.activations import ACTIVATIONS, derivative_supremum
+from symgrad.analysis.verify.hessian_check import compare_hessian
+from symgrad.base.verdicts import Verdict, count_verdicts, verify_exit_code, verify_summary
+from symgrad.core.activations import TEXT_ACTIVATIONS, derivative_supremum, get_activation
 from symgrad.core.chain import Chain
 from symgrad.core.derive import verify_routes
 from symgrad.core.induction import prove_closed_form
 from symgrad.numeric.certified import certified_values
 from symgrad.numeric.flint_backend import ACTIVATION_TABLE as BALL_TABLE
 from symgrad.numeric.flint_backend import arb_to_mpf
+from symgrad.numeric.formats import FORMATS
 from symgrad.numeric.recurrence import forward_output
 from symgrad.numeric.weights import parse_weights
+from symgrad.present.numbers import format_bound
 
 __all__ = ["GROUPS", "Check", "VerificationReport", "format_check", "run_battery"]
 
@@ -190,10 +189,13 @@ def _bounds(activations, depths, seed):
             sup_ball = ball_value(sup, 128)  # certified enclosure of the derived supremum
             balls = [(t, dsig(arb(fmpq(t.numerator, t.denominator)))) for t in points]
             # Arb comparisons are true only when certain: a ball touching a bound is undecided
-            bad = [t for t, d in balls if d < 0 or d > sup_ball]
-            open_ = [t for t, d in balls if not (0 <= d <= sup_ball) and t not in bad]
+            monotone = get_activation(act).monotone  # sigma' >= 0, else |sigma'| <= sup
+            lo = 0 if monotone else -sup_ball
+            bad = [t for t, d in balls if d < lo or d > sup_ball]
+            open_ = [t for t, d in balls if not (lo <= d <= sup_ball) and t not in bad]
         verdict = FAIL if bad else (UNDECIDED if open_ else PASS)
-        yield Check("bounds", f"0 <= {act}'(t) <= sup = {sup}", verdict,
+        yield Check("bounds", f"{'0' if monotone else '-sup'} <= {act}'(t) <= sup = {sup}",
+                    verdict,
                     f"sup derived by SymPy = {sup}; certified at {len(points)} seeded points "
                     f"t in [-20, 20]" + (f"; violated at {bad[:3]}" if bad else "")
                     + (f"; undecided (ball touches the bound) at {open_[:3]}" if open_ else ""),
@@ -281,7 +283,7 @@ def _finite_differences(activations, depths, seed):
                 ws = [mpmath.mpf(v.numerator) / v.denominator for v in w]
                 for k in range(L):
                     def f(t, k=k, ws=ws, chain=chain):
-                        return forward_output(chain, [*ws[:k], t, *ws[k + 1:]], _MpOps())
+                        return forward_output(chain, [*ws[:k], t, *ws[k + 1:]], MpOps())
 
                     d = mpmath.diff(f, ws[k])
                     true = arb_to_mpf(cert.grad_w[k].arb.mid())
@@ -300,7 +302,7 @@ def run_battery(*, backends: Sequence[str] = ("jax", "torch"),
                 formats: Sequence[str] = FORMATS,
                 depths: Sequence[int] = (2, 5, 10, 30),
                 hessian_depths: Sequence[int] = (3, 6),
-                activations: Sequence[str] = tuple(ACTIVATIONS),
+                activations: Sequence[str] = TEXT_ACTIVATIONS,
                 seed: int = 0, groups: Sequence[str] = GROUPS,
                 on_check: Callable[[Check], None] | None = None) -> VerificationReport:
     """Run the battery; ``on_check`` is called with each check as it completes."""

@@ -1,13 +1,15 @@
-"""The worked examples of the source text as a built-in claim suite (``symgrad check --examples``).
+"""The text's claims, built and decided (``symgrad check --examples``).
 
-Each :class:`Example` quotes the text, writes the claim as the text states it
-(functions through the safe parser; a derivative the text writes as f' is
-SymPy's ``diff`` of the parsed f, because the claim syntax has no derivative
-notation), and is decided by :func:`symgrad.analysis.claims.decide`.  Where the text
-states a general rule, the example instantiates it with a concrete function,
-named in ``note``.  Verdicts are reported as they come out; two are FALSE:
-the text's f_c'(p) = 10^-99 (it is c = 10^-90) and "local optimum implies
-D^2F(p) definite" (x^4 at 0 is a minimum with F''(0) = 0).
+The claims themselves (quote, claim text, expected verdict, note, values)
+are data in :data:`symgrad.core.text.CLAIMS`; this module is the runner.  Each
+claim is built here as the text states it (functions through the safe
+parser; a derivative the text writes as f' is SymPy's ``diff`` of the parsed
+f, because the claim syntax has no derivative notation) and decided by
+:func:`symgrad.analysis.claims.decide`.  Where the text states a general rule,
+the claim instantiates it with a concrete function, named in ``note``.
+Verdicts are reported as they come out; the records' ``expected`` says which
+are FALSE by mathematics (the text's f_c'(p) = 10^-99, where it is c, and
+"local optimum implies D^2F(p) definite", which x^4 at 0 refutes).
 
 >>> ex = EXAMPLES[0]
 >>> ex.key, run_example(ex).verdict
@@ -17,44 +19,47 @@ D^2F(p) definite" (x^4 at 0 is a minimum with F''(0) = 0).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import sympy
 
 from symgrad.analysis.claims import ClaimResult, decide
 from symgrad.core.parsing import make_symbol, parse_assignments, parse_expression, parse_relation
+from symgrad.core.text import (
+    CLAIM_CHAIN_DEPTH,
+    CLAIMS,
+    FC_DERIVATIVE_AS_PRINTED,
+    TextClaim,
+    stationary_example,
+)
 
-__all__ = ["EXAMPLES", "Example", "run_example", "run_examples"]
+__all__ = ["BUILDERS", "EXAMPLES", "Example", "build", "run_example", "run_examples"]
+
+#: a claim of the text (the record of :mod:`symgrad.core.text`)
+Example = TextClaim
+#: every claim of the text, in the text's order
+EXAMPLES: tuple[TextClaim, ...] = CLAIMS
+
+_L = CLAIM_CHAIN_DEPTH
+_SADDLE = stationary_example("saddle").expression
+_SQUARE = stationary_example("one-variable").expression
+_QUARTIC = stationary_example("quartic").expression
 
 
-@dataclass(frozen=True)
-class Example:
-    """One claim of the text: where it is, how it reads, how it is built."""
-
-    key: str
-    quote: str
-    claim: str
-    build: Callable[[], tuple[sympy.Rel, dict]]
-    note: str = ""
+def _rel(text: str) -> Callable[[], sympy.Basic]:
+    return lambda: parse_relation(text)
 
 
-def _rel(text: str, at: str | None = None):
-    return lambda: (parse_relation(text), parse_assignments(at) if at else {})
-
-
-def _d(expr: str, var: str, n: int = 1) -> sympy.Expr:
-    return sympy.diff(parse_expression(expr), make_symbol(var), n)
+def _d(expr: str | sympy.Expr, var: str, n: int = 1) -> sympy.Expr:
+    f = parse_expression(expr) if isinstance(expr, str) else expr
+    return sympy.diff(f, make_symbol(var), n)
 
 
 def _dsigmoid() -> sympy.Expr:
     return _d("sigmoid(t)", "t")
 
 
-def _fc_prime():
+def _fc_prime() -> sympy.Expr:
     return _d("max(0, c*x)", "x").xreplace({make_symbol("x"): make_symbol("p")})
-
-
-_L = 4
 
 
 def _chain_nested(L: int) -> str:
@@ -77,118 +82,76 @@ def _chain_product(L: int) -> sympy.Expr:
     return ws * sig
 
 
-def _chain_claim():
+def _chain_claim() -> sympy.Basic:
     F = parse_expression(_chain_nested(_L))
-    return sympy.Eq(sympy.diff(F, make_symbol("w1")), _chain_product(_L), evaluate=False), {}
+    return sympy.Eq(sympy.diff(F, make_symbol("w1")), _chain_product(_L), evaluate=False)
 
 
-def _chain_step():
+def _chain_step() -> sympy.Basic:
     F = parse_expression(_chain_nested(_L))
     o_prev = parse_expression(_chain_nested(_L - 1))
     t = make_symbol("t")
     w1, wL = make_symbol("w1"), make_symbol(f"w{_L}")
     rhs = _dsigmoid().xreplace({t: wL * o_prev}) * wL * sympy.diff(o_prev, w1)
-    return sympy.Eq(sympy.diff(F, w1), rhs, evaluate=False), {}
+    return sympy.Eq(sympy.diff(F, w1), rhs, evaluate=False)
 
 
-def _saddle_hessian_det():
-    F = parse_expression("x**2 - y**2")
+def _saddle_hessian_det() -> sympy.Basic:
+    F = parse_expression(_SADDLE)
     x, y = make_symbol("x"), make_symbol("y")
     det = sympy.hessian(F, (x, y)).det().xreplace({x: 0, y: 0})
-    return sympy.Lt(det, 0, evaluate=False), {}
+    return sympy.Lt(det, 0, evaluate=False)
 
 
-def _grad_at(expr: str, var: str, point: str):
-    return lambda: (sympy.Eq(_d(expr, var), 0, evaluate=False), parse_assignments(point))
+#: claim key -> the SymPy relation the claim states (values come from the record's ``at``)
+BUILDERS: dict[str, Callable[[], sympy.Basic]] = {
+    "sigmoid-definition": _rel("sigmoid(t) == 1/(1 + exp(-t))"),
+    "sigmoid-derivative": lambda: sympy.Eq(
+        _dsigmoid(), parse_expression("sigmoid(t)*(1 - sigmoid(t))"), evaluate=False),
+    "sigmoid-range-low": _rel("0 <= sigmoid(t)"),
+    "sigmoid-range-high": _rel("sigmoid(t) <= 1"),
+    "sigmoid-derivative-low": lambda: sympy.Le(0, _dsigmoid(), evaluate=False),
+    "sigmoid-derivative-high": lambda: sympy.Le(_dsigmoid(), 1, evaluate=False),
+    "sigmoid-saturation": lambda: sympy.Lt(_dsigmoid().xreplace({make_symbol("t"): 10}),
+                                           parse_expression("1e-4"), evaluate=False),
+    "chain-rule-step": _chain_step,
+    "chain-product-formula": _chain_claim,
+    "fc-minimum": _rel("max(0, c*x) >= 0"),
+    "fc-derivative": lambda: sympy.Eq(_fc_prime(), make_symbol("c"), evaluate=False),
+    "fc-small-gradient": lambda: sympy.Eq(_fc_prime(), parse_expression(
+        FC_DERIVATIVE_AS_PRINTED), evaluate=False),
+    "fc-far-from-minimum": _rel("max(0, c*p) - 0 > 1e9000"),
+    "saddle-gradient-x": lambda: sympy.Eq(_d(_SADDLE, "x"), 0, evaluate=False),
+    "saddle-gradient-y": lambda: sympy.Eq(_d(_SADDLE, "y"), 0, evaluate=False),
+    "saddle-indefinite": _saddle_hessian_det,
+    "saddle-not-minimum": _rel(f"{_SADDLE} >= 0"),
+    "saddle-not-maximum": _rel(f"{_SADDLE} <= 0"),
+    "one-variable-first": lambda: sympy.Eq(_d(_SQUARE, "x"), 0, evaluate=False),
+    "one-variable-second": lambda: sympy.Ne(_d(_SQUARE, "x", 2), 0, evaluate=False),
+    "one-variable-optimum": _rel(f"{_SQUARE} >= 0**2"),
+    "optimum-implies-definite": lambda: sympy.Ne(_d(_QUARTIC, "x", 2), 0, evaluate=False),
+}
 
 
-def _second_at(expr: str, point: str, rel=sympy.Ne):
-    return lambda: (rel(_d(expr, "x", 2), 0, evaluate=False), parse_assignments(point))
+def build(example: TextClaim) -> tuple[sympy.Basic, dict]:
+    """The claim's relation and the values of its free names.
+
+    >>> rel, at = build(EXAMPLES[2])
+    >>> rel, at
+    (0 <= sigmoid(t), {})
+    """
+    return BUILDERS[example.key](), (parse_assignments(example.at) if example.at else {})
 
 
-EXAMPLES: tuple[Example, ...] = (
-    Example("sigmoid-definition", "the sigmoid function sigma(t) = 1/(1+e^{-t})",
-            "sigmoid(t) == 1/(1 + exp(-t))", _rel("sigmoid(t) == 1/(1 + exp(-t))")),
-    Example("sigmoid-derivative", "Then sigma'(t) = sigma(t)*(1-sigma(t))",
-            "sigmoid'(t) == sigmoid(t)*(1 - sigmoid(t))",
-            lambda: (sympy.Eq(_dsigmoid(), parse_expression("sigmoid(t)*(1 - sigmoid(t))"),
-                              evaluate=False), {})),
-    Example("sigmoid-range-low", "Since sigma(t) in [0,1]", "0 <= sigmoid(t)",
-            _rel("0 <= sigmoid(t)")),
-    Example("sigmoid-range-high", "Since sigma(t) in [0,1]", "sigmoid(t) <= 1",
-            _rel("sigmoid(t) <= 1")),
-    Example("sigmoid-derivative-low", "we have sigma'(t) in [0,1]", "0 <= sigmoid'(t)",
-            lambda: (sympy.Le(0, _dsigmoid(), evaluate=False), {})),
-    Example("sigmoid-derivative-high", "we have sigma'(t) in [0,1]", "sigmoid'(t) <= 1",
-            lambda: (sympy.Le(_dsigmoid(), 1, evaluate=False), {})),
-    Example("sigmoid-saturation",
-            "if sigma(w_i o_{i-1}) is close to 0 or 1, then sigma'(w_i o_{i-1}) will be "
-            "close to 0", "sigmoid'(10) < 1e-4",
-            lambda: (sympy.Lt(_dsigmoid().xreplace({make_symbol("t"): 10}),
-                              parse_expression("1e-4"), evaluate=False), {}),
-            "instance t = 10 (sigma(10) = 0.99995)"),
-    Example("chain-rule-step",
-            "dF/dw_1 = sigma'(w_L o_{L-1}) w_L d o_{L-1}/dw_1",
-            f"d/dw1 F == sigmoid'(w{_L}*o{_L - 1}) * w{_L} * d o{_L - 1}/dw1  (L = {_L})",
-            _chain_step, f"the chain of the text with L = {_L}, o_1 = w_1"),
-    Example("chain-product-formula",
-            "dF/dw_1(w) = prod_{i=2}^{L} w_i prod_{i=2}^{L} sigma'(w_i o_{i-1})",
-            f"d/dw1 F == prod_(i=2..{_L}) w_i * prod_(i=2..{_L}) sigmoid'(w_i*o_(i-1))  "
-            f"(L = {_L})", _chain_claim, f"L = {_L}; o_1 = w_1, o_i = sigma(w_i o_{{i-1}})"),
-    Example("fc-minimum", "f_c(x) = max{0, cx} with c > 0. Then min_x f_c(x) = 0",
-            "max(0, c*x) >= 0", _rel("max(0, c*x) >= 0"), "for all real c and x"),
-    Example("fc-derivative", "For any p > 0, we have f_c'(p) = c",
-            "f_c'(p) == c",
-            lambda: (sympy.Eq(_fc_prime(), make_symbol("c"), evaluate=False),
-                     parse_assignments("p=1e9999,c=1e-90"))),
-    Example("fc-small-gradient",
-            "let p = 10^{9999} and c = 10^{-90}. ... for the gradient f_c'(p) = 10^{-99} holds",
-            "f_c'(p) == 10^-99",
-            lambda: (sympy.Eq(_fc_prime(), parse_expression("1e-99"), evaluate=False),
-                     parse_assignments("p=1e9999,c=1e-90")),
-            "as printed in the text; f_c'(p) = c = 10^-90"),
-    Example("fc-far-from-minimum", "the value f_c(p) is far away from the minimum",
-            "max(0, c*p) - 0 > 10^9000",
-            _rel("max(0, c*p) - 0 > 1e9000", "p=1e9999,c=1e-90"),
-            "'far' made concrete: more than 10^9000 above the minimum 0"),
-    Example("saddle-gradient-x", "If grad F(p) = 0 and D^2F(p) indefinite, then p is a saddle",
-            "dF/dx == 0  for F = x^2 - y^2", _grad_at("x**2 - y**2", "x", "x=0,y=0"),
-            "instance F(x, y) = x^2 - y^2, p = (0, 0)"),
-    Example("saddle-gradient-y", "If grad F(p) = 0 and D^2F(p) indefinite, then p is a saddle",
-            "dF/dy == 0  for F = x^2 - y^2", _grad_at("x**2 - y**2", "y", "x=0,y=0"),
-            "instance F(x, y) = x^2 - y^2, p = (0, 0)"),
-    Example("saddle-indefinite", "D^2F(p) indefinite", "det D^2F(0, 0) < 0  for F = x^2 - y^2",
-            _saddle_hessian_det, "a 2x2 symmetric matrix is indefinite iff its determinant < 0"),
-    Example("saddle-not-minimum",
-            "having a zero gradient does not always imply that the position is a local optimum",
-            "x**2 - y**2 >= 0  (p = (0, 0) would be a minimum)", _rel("x**2 - y**2 >= 0"),
-            "expected FALSE: a counterexample shows p is no minimum"),
-    Example("saddle-not-maximum",
-            "having a zero gradient does not always imply that the position is a local optimum",
-            "x**2 - y**2 <= 0  (p = (0, 0) would be a maximum)", _rel("x**2 - y**2 <= 0"),
-            "expected FALSE: a counterexample shows p is no maximum"),
-    Example("one-variable-first", "q = 1: local optimum at p if F'(p) = 0 and F''(p) != 0",
-            "F'(x) == 0  for F = x^2", _grad_at("x**2", "x", "x=0"), "instance F(x) = x^2, p = 0"),
-    Example("one-variable-second", "q = 1: local optimum at p if F'(p) = 0 and F''(p) != 0",
-            "F''(x) != 0  for F = x^2", _second_at("x**2", "x=0"), "instance F(x) = x^2, p = 0"),
-    Example("one-variable-optimum", "then F has a local optimum at p", "x**2 >= 0**2",
-            _rel("x**2 >= 0**2"), "F(x) >= F(0) for all x: a (global) minimum"),
-    Example("optimum-implies-definite",
-            "if F has a local optimum at p, then grad F(p) = 0 and D^2F(p) definite",
-            "F''(x) != 0  for F = x^4 (minimum at 0)", _second_at("x**4", "x=0"),
-            "instance F(x) = x^4, a minimum at 0; 'definite' would need F''(0) != 0"),
-)
-
-
-def run_example(example: Example) -> ClaimResult:
-    """Decide one built-in example; the result's claim text is the example's."""
-    rel, at = example.build()
+def run_example(example: TextClaim) -> ClaimResult:
+    """Decide one claim of the text; the result's claim text is the record's."""
+    rel, at = build(example)
     return decide(rel, at, label=example.claim)
 
 
-def run_examples(on_result: Callable[[Example, ClaimResult], None] | None = None
-                 ) -> list[tuple[Example, ClaimResult]]:
-    """Decide every example in order; ``on_result`` is called as each verdict comes out."""
+def run_examples(on_result: Callable[[TextClaim, ClaimResult], None] | None = None
+                 ) -> list[tuple[TextClaim, ClaimResult]]:
+    """Decide every claim in order; ``on_result`` is called as each verdict comes out."""
     out = []
     for ex in EXAMPLES:
         res = run_example(ex)

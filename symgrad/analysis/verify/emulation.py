@@ -61,17 +61,31 @@ checkable*, never a loose pass).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from fractions import Fraction
-from itertools import product
 
 import numpy as np
 
+from symgrad.analysis.verify.emulation_sets import (
+    EMULATED_FORMATS,
+    EPS_FUNCTION,
+    MAX_CANDIDATES,
+    MAX_PATHS,
+    ONE,
+    Model,
+    Sets,
+    TooManyCandidates,
+    Values,
+    contains,
+    format_rounding,
+    single,
+)
 from symgrad.base.errors import SymgradError
 from symgrad.core.chain import Chain
 
 __all__ = [
+    "EMULATED_ACTIVATIONS",
     "EMULATED_BACKENDS",
     "EMULATED_FORMATS",
     "EPS_FUNCTION",
@@ -80,161 +94,17 @@ __all__ = [
     "Emulation",
     "Model",
     "TooManyCandidates",
+    "contains",
     "emulate",
     "format_rounding",
+    "layer_rules",
 ]
 
-EMULATED_FORMATS = ("float16", "bfloat16")
 EMULATED_BACKENDS = ("jax", "torch")
-#: relative error allowed to a float32 elementary function or kernel (module docstring)
-EPS_FUNCTION = 2.0**-19
-#: absolute error of float32 results in its subnormal range (8 * 2^-149), below 2^-100
-ABS_SLACK, ABS_SLACK_BELOW = 2.0**-146, 2.0**-100
-#: more candidates for one value, or more forks of the forward pass: not checkable
-MAX_CANDIDATES, MAX_PATHS = 16, 64
+#: the activations whose framework formulas are emulated (any other is not checkable)
+EMULATED_ACTIVATIONS = ("sigmoid", "tanh", "softplus")
 #: torch.nn.functional.softplus's default threshold (beta = 1)
 TORCH_SOFTPLUS_THRESHOLD = 20.0
-
-Values = frozenset  # candidate values: exact numbers of the format, as floats
-_NAN = float("nan")  # one object, so that NaN candidates compare by identity
-
-
-class TooManyCandidates(SymgradError):
-    """A set or the forward forks outgrew their cap: the row is not checkable."""
-
-
-@dataclass(frozen=True)
-class _Format:
-    """p significand bits, smallest normal exponent, largest finite value, flushing."""
-
-    p: int
-    emin: int
-    max: float
-    flush: bool
-
-    def rn(self, x: float) -> float:
-        """Round the float64 ``x`` to nearest, ties to even, in the format (exact)."""
-        if x == 0 or not math.isfinite(x):
-            return x
-        q = max(math.frexp(x)[1] - 1, self.emin) - self.p + 1  # exponent of the ulp at x
-        r = math.ldexp(round(math.ldexp(x, -q)), q)  # scaling by 2^q and round() are exact
-        if abs(r) > self.max:
-            return math.copysign(math.inf, x)
-        if self.flush and r != 0 and abs(r) < math.ldexp(1.0, self.emin):
-            return math.copysign(0.0, x)
-        return r
-
-
-_FORMATS = {"float16": (11, -14, 65504.0), "bfloat16": (8, -126, (2 - 2.0**-7) * 2.0**127)}
-
-
-def format_rounding(fmt: str, *, flush: bool = False) -> Callable[[float], float]:
-    """Correct rounding (nearest, ties to even) of a float64 into ``fmt``.
-
-    >>> format_rounding("bfloat16")(1 + 2.0**-8 + 2.0**-30)  # above the midpoint: up
-    1.0078125
-    """
-    if fmt not in _FORMATS:
-        raise SymgradError(f"symgrad emulates only {', '.join(EMULATED_FORMATS)}, not '{fmt}'")
-    return _Format(*_FORMATS[fmt], flush).rn
-
-
-@dataclass(frozen=True)
-class Model:
-    """What was measured about a backend: the evaluation orders of its kernels."""
-
-    variants: dict[str, tuple[str, ...]] = field(default_factory=dict)  # kernel -> orders
-
-    def variants_of(self, kernel: str) -> tuple[str, ...]:
-        return self.variants.get(kernel, ("once", "per-op"))
-
-
-class _Sets:
-    """Set-valued arithmetic in one format: every operation on every combination."""
-
-    def __init__(self, rn: Callable[[float], float], model: Model) -> None:
-        self.rn = rn
-        self.model = model
-
-    def _done(self, out: set[float]) -> Values:
-        if len(out) > MAX_CANDIDATES:
-            raise TooManyCandidates(f"more than {MAX_CANDIDATES} candidates for one value")
-        return frozenset(out)
-
-    def _special(self, v: float, out: set[float]) -> bool:
-        if v != v:
-            out.add(_NAN)
-        elif math.isinf(v):
-            out.add(v)
-        return not math.isfinite(v)
-
-    def fn(self, name: str, f: Callable[..., float], *args: Values,
-           eps: float | None = None) -> Values:
-        """An elementary function or float32 kernel: RN(v - d) .. RN(v + d), d = eps|v| + a."""
-        out: set[float] = set()
-        eps = EPS_FUNCTION if eps is None else eps
-        for vals in product(*args):
-            v = f(*vals)
-            if not self._special(v, out):
-                d = eps * abs(v) + (ABS_SLACK if abs(v) < ABS_SLACK_BELOW else 0.0)
-                out.update((self.rn(v - d), self.rn(v + d)))
-        return self._done(out)
-
-    def basic(self, op: str, *args: Values) -> Values:
-        """An IEEE operation (correctly rounded in float32, then rounded to the format):
-        RN(v) or, rounded twice, RN(RN_f32(v)) for the exact result v."""
-        out: set[float] = set()
-        for a, b in product(*args):
-            v, exact = _exact_op(op, a, b)
-            if self._special(v, out):
-                continue
-            ends = (v,) if exact else (v - abs(v) * 2.0**-50, v + abs(v) * 2.0**-50)
-            for e in ends:
-                out.update((self.rn(e), self.rn(_f32(e))))
-        return self._done(out)
-
-    def mul(self, a: Values, b: Values) -> Values:
-        return self.basic("*", a, b)
-
-    def add(self, a: Values, b: Values) -> Values:
-        return self.basic("+", a, b)
-
-    def sub(self, a: Values, b: Values) -> Values:
-        return self.basic("-", a, b)
-
-    def div(self, a: Values, b: Values) -> Values:
-        return self.basic("/", a, b)
-
-    def kernel(self, name: str, once: Callable[..., float], per_op: Callable[..., Values],
-               *args: Values, eps: float | None = None) -> Values:
-        """A float32 kernel rounded once to the format (``once`` gives its float32 value,
-        exactly when ``eps`` = 0), or (variant "per-op") rounded after each operation."""
-        out: set[float] = set()
-        for variant in self.model.variants_of(name):
-            out |= self.fn(name, once, *args, eps=eps) if variant == "once" else per_op(*args)
-        return self._done(out)
-
-
-def _f32(x: float) -> float:
-    """float64 -> float32, correctly rounded (numpy), as a float."""
-    with np.errstate(over="ignore"):
-        return float(np.float32(x))
-
-
-def _exact_op(op: str, a: float, b: float) -> tuple[float, bool]:
-    """(float64 result, whether it is exact) of a op b."""
-    with np.errstate(all="ignore"):
-        v = float(_OPS[op](np.float64(a), np.float64(b)))
-    if not (math.isfinite(v) and math.isfinite(a) and math.isfinite(b)):
-        return v, True
-    if op == "*":
-        return v, True  # two format significands: at most 22 bits; no float64 underflow here
-    fa, fb, fv = Fraction(a), Fraction(b), Fraction(v)
-    exact = {"+": fa + fb, "-": fa - fb, "/": fa / fb if b else fv}[op] == fv
-    return v, exact
-
-
-_OPS = {"+": np.add, "-": np.subtract, "*": np.multiply, "/": np.divide}
 
 
 def _exp(t: float) -> float:
@@ -253,14 +123,7 @@ def _torch_softplus(t: float) -> float:
     return t if t > TORCH_SOFTPLUS_THRESHOLD else _softplus(t)
 
 
-def _one(v: float) -> Values:
-    return frozenset((v,))
-
-
-ONE = _one(1.0)
-
-
-def _jax_layer(S: _Sets, act: str):
+def _jax_layer(S: Sets, act: str):
     """(forward z -> y, backward (g, z, y) -> dz) in jax's formulas."""
     if act == "sigmoid":
         def fwd(z):
@@ -300,7 +163,7 @@ def _f32_tanh_backward(a: float, b: float) -> float:
         return float(a32 * (np.float32(1) - b32 * b32))
 
 
-def _torch_layer(S: _Sets, act: str):
+def _torch_layer(S: Sets, act: str):
     """(forward, backward) as torch's CPU kernels."""
     if act == "sigmoid":
         def bwd(g, z, y):
@@ -330,6 +193,23 @@ def _torch_layer(S: _Sets, act: str):
 _LAYERS = {"jax": _jax_layer, "torch": _torch_layer}
 
 
+def layer_rules(backend: str, sets: Sets, activation: str):
+    """(forward z -> y, backward (g, z, y) -> dz) of one layer in ``backend``'s formulas,
+    on candidate sets of ``sets``'s format.
+
+    >>> from symgrad.analysis.verify.emulation_sets import format_rounding
+    >>> fwd, _ = layer_rules("torch", Sets(format_rounding("bfloat16"), Model()), "sigmoid")
+    >>> sorted(fwd(single(1.0)))  # RN(sigma(1)) = 187/256
+    [0.73046875]
+    """
+    if backend not in _LAYERS:
+        raise SymgradError(f"symgrad emulates only {', '.join(EMULATED_BACKENDS)}")
+    if activation not in EMULATED_ACTIVATIONS:
+        raise SymgradError(f"symgrad does not emulate {backend}'s {activation} formulas",
+                           hint=f"emulated: {', '.join(EMULATED_ACTIVATIONS)}")
+    return _LAYERS[backend](sets, activation)
+
+
 @dataclass(frozen=True)
 class Emulation:
     """Candidate sets of F and every partial (same order as the certified values)."""
@@ -346,12 +226,6 @@ class Emulation:
                 *([] if self.grad_x is None else [self.grad_x])]
 
 
-def contains(candidates: Values, computed: float) -> bool:
-    """True when ``computed`` is one of the candidates (NaN matches NaN)."""
-    return (computed in candidates) if computed == computed else any(
-        v != v for v in candidates)
-
-
 def _exact_float(v: Fraction) -> float:
     f = float(v)
     if Fraction(f) != v:
@@ -359,18 +233,18 @@ def _exact_float(v: Fraction) -> float:
     return f
 
 
-def _forward(S: _Sets, fwd, w, b, o0: float, first: int, depth: int):
+def _forward(S: Sets, fwd, w, b, o0: float, first: int, depth: int):
     """Every fork of the forward pass: lists of (o_prev, z, y) per layer."""
     paths: list[list[tuple[float, float, float]]] = [[(o0, o0, o0)]]
     for i in range(first, depth):
         new = []
         for layers in paths:
             o = layers[-1][2]
-            z = S.mul(w[i], _one(o))
+            z = S.mul(w[i], single(o))
             if b is not None:
                 z = S.add(z, b[i])
             for zi in z:
-                new += [[*layers, (o, zi, y)] for y in fwd(_one(zi))]
+                new += [[*layers, (o, zi, y)] for y in fwd(single(zi))]
         if len(new) > MAX_PATHS:
             raise TooManyCandidates(f"more than {MAX_PATHS} forks of the forward pass")
         paths = new
@@ -384,12 +258,10 @@ def emulate(backend: str, chain: Chain, weights: Sequence[Fraction], fmt: str, *
 
     Raises :class:`TooManyCandidates` when a set or the forks outgrow their caps.
     """
-    if backend not in _LAYERS:
-        raise SymgradError(f"symgrad emulates only {', '.join(EMULATED_BACKENDS)}")
-    S = _Sets(format_rounding(fmt, flush=flushes), model or Model())
-    fwd, bwd = _LAYERS[backend](S, chain.activation)
-    w = [_one(_exact_float(v)) for v in weights]
-    b = [_one(_exact_float(v)) for v in biases] if chain.bias and biases is not None else None
+    S = Sets(format_rounding(fmt, flush=flushes), model or Model())
+    fwd, bwd = layer_rules(backend, S, chain.activation)
+    w = [single(_exact_float(v)) for v in weights]
+    b = [single(_exact_float(v)) for v in biases] if chain.bias and biases is not None else None
     seed, n = chain.form == "seed", chain.depth
     first = 1 if seed else 0
     o0 = _exact_float(weights[0] if seed else (Fraction(1) if x is None else x))
@@ -400,8 +272,8 @@ def emulate(backend: str, chain: Chain, weights: Sequence[Fraction], fmt: str, *
         g = ONE
         for i in range(n - 1, first - 1, -1):
             o, z, y = layers[i - first]
-            dz = bwd(g, _one(z), _one(y))
-            acc[1 + i] |= S.mul(dz, _one(o))
+            dz = bwd(g, single(z), single(y))
+            acc[1 + i] |= S.mul(dz, single(o))
             if b is not None:
                 acc[1 + n + i] |= dz
             g = S.mul(dz, w[i])

@@ -38,20 +38,19 @@ from functools import cache
 
 import numpy as np
 
-from symgrad.analysis.verdicts import Verdict
-from symgrad.analysis.verify.autodiff import _flushes, load_backend
-from symgrad.analysis.verify.emulation import (
+from symgrad.analysis.verify.backends import backend_flushes, load_backend
+from symgrad.analysis.verify.emulation import EMULATED_ACTIVATIONS, emulate, layer_rules
+from symgrad.analysis.verify.emulation_sets import (
     EMULATED_FORMATS,
     EPS_FUNCTION,
     Model,
+    Sets,
     TooManyCandidates,
     Values,
-    _Sets,
-    _torch_layer,
     contains,
-    emulate,
     format_rounding,
 )
+from symgrad.base.verdicts import Verdict
 from symgrad.core.chain import Chain
 
 __all__ = ["PROBES", "EmulationCheck", "compare_emulation", "measure_model"]
@@ -136,8 +135,8 @@ def _torch_kernel_variants(fmt: str, activation: str) -> tuple[str, ...]:
     rn = format_rounding(fmt)
     ok = []
     for variant in ("once", "per-op"):
-        sets = _Sets(rn, Model(variants={kernel: (variant,)}))
-        _, bwd = _torch_layer(sets, activation)
+        sets = Sets(rn, Model(variants={kernel: (variant,)}))
+        _, bwd = layer_rules("torch", sets, activation)
         if all(contains(bwd(frozenset((g,)), frozenset((y,)), frozenset((y,))), c)
                for (g, y), c in zip(pairs, got)):
             ok.append(variant)
@@ -186,7 +185,7 @@ def _ulps_off(computed: float, candidates: Values, fmt: str) -> float:
     finite = [c for c in candidates if math.isfinite(c)]
     if not math.isfinite(computed) or not finite:
         return math.inf
-    from symgrad.numeric.numpy_backend import format_info
+    from symgrad.numeric.formats import format_info
 
     info = format_info(fmt)
     e = math.frexp(abs(computed))[1] - 1 if computed else info.minexp
@@ -271,13 +270,17 @@ def compare_emulation(backend: str, chain: Chain, weights: Sequence[Fraction], f
     if fmt not in EMULATED_FORMATS:
         return EmulationCheck(backend, fmt, chain, names, computed, None,
                               f"symgrad emulates {' and '.join(EMULATED_FORMATS)} only")
+    if chain.activation not in EMULATED_ACTIVATIONS:
+        return EmulationCheck(backend, fmt, chain, names, computed, None,
+                              f"symgrad does not emulate {backend}'s {chain.activation} "
+                              f"formulas (only {', '.join(EMULATED_ACTIVATIONS)})")
     measured = measure_model(backend, fmt)
     if chain.activation in measured.unusable:
         return EmulationCheck(backend, fmt, chain, names, computed, None,
                               measured.unusable[chain.activation])
     try:
         em = emulate(backend, chain, list(r.weights), fmt, biases=r.biases, x=r.x,
-                     flushes=_flushes(backend, fmt), model=measured.model)
+                     flushes=backend_flushes(backend, fmt), model=measured.model)
     except TooManyCandidates as exc:
         return EmulationCheck(backend, fmt, chain, names, computed, None,
                               f"{exc}: too many results within the functions' error of a "

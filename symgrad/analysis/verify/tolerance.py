@@ -1,9 +1,9 @@
 """The tolerance model: when does a framework's number agree with the truth?
 
-Formats and their constants come from ``numpy.finfo`` (float64, float32,
-float16) and ``ml_dtypes.finfo`` (bfloat16): machine epsilon ``eps`` (the gap
+Formats and their constants come from :mod:`symgrad.numeric.formats`
+(``numpy.finfo`` / ``ml_dtypes.finfo``): machine epsilon ``eps`` (the gap
 between 1 and the next number), the smallest normal number ``tiny`` and the
-smallest subnormal ``denorm_min``.
+smallest subnormal ``smallest_subnormal``.
 
 Gradient (per weight).  dF/dw_k of the chain is a product of about L factors,
 o_{k-1} sigma'(z_k) prod_{i>k} w_i sigma'(z_i), and the framework computes
@@ -75,35 +75,29 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import cache
 
 import mpmath
-import numpy as np
 
-from symgrad.analysis.verdicts import Verdict
-from symgrad.base.errors import SymgradError
+from symgrad.base.verdicts import Verdict
+from symgrad.numeric.formats import format_info, ulp
+from symgrad.numeric.kernels import get_kernel
 
 __all__ = [
     "AGREE",
     "C_GRADIENT",
     "DISAGREE",
     "FLUSHED",
-    "FORMATS",
     "MAX_CHECKABLE_TOLERANCE",
     "NONFINITE",
     "UNDERFLOW",
     "Comparison",
-    "FormatInfo",
     "chain_tolerance",
     "compare_value",
-    "format_info",
     "layer_amplification",
-    "parse_formats",
     "row_verdict",
     "tolerance",
 ]
 
-FORMATS = ("float64", "float32", "float16", "bfloat16")
 #: the constant C of tol = C (L + 1) eps (see the module docstring)
 C_GRADIENT = 4
 
@@ -111,51 +105,6 @@ AGREE, DISAGREE, UNDERFLOW, FLUSHED, NONFINITE = (
     "agree", "disagree", "underflow", "flushed", "nonfinite")
 #: a relative tolerance from here on leaves no significant digit to check
 MAX_CHECKABLE_TOLERANCE = 0.5
-
-
-@dataclass(frozen=True)
-class FormatInfo:
-    """IEEE constants of one binary format (exact floats)."""
-
-    name: str
-    bits: int  # significand precision p, including the implicit bit
-    eps: float
-    tiny: float
-    denorm_min: float
-    max: float
-
-
-@cache
-def format_info(name: str) -> FormatInfo:
-    """Constants from numpy.finfo / ml_dtypes.finfo.
-
-    >>> format_info("float16").tiny
-    6.103515625e-05
-    """
-    if name == "bfloat16":
-        import ml_dtypes
-
-        fi = ml_dtypes.finfo(ml_dtypes.bfloat16)
-    elif name in FORMATS:
-        fi = np.finfo(np.dtype(name))
-    else:
-        raise SymgradError(f"unknown format '{name}'", hint=f"choose from: {', '.join(FORMATS)}")
-    return FormatInfo(name, int(fi.nmant) + 1, float(fi.eps), float(fi.tiny),
-                      float(fi.smallest_subnormal), float(fi.max))
-
-
-def parse_formats(text: str) -> tuple[str, ...]:
-    """Parse ``"float64,float16"``; unknown names raise a one-line error.
-
-    >>> parse_formats("float32, bfloat16")
-    ('float32', 'bfloat16')
-    """
-    names = tuple(dict.fromkeys(p.strip().lower() for p in str(text).split(",") if p.strip()))
-    if not names:
-        raise SymgradError("empty format list", hint=f"choose from: {', '.join(FORMATS)}")
-    for n in names:
-        format_info(n)
-    return names
 
 
 def tolerance(fmt: str, depth: int, *, c: float = C_GRADIENT) -> float:
@@ -172,12 +121,7 @@ def layer_amplification(activation: str, z: float) -> float:
     7.436564
     """
     z = float(z)
-    if activation == "sigmoid":
-        kappa = math.exp(min(z, 700.0)) if z > 0 else 0.0
-    elif activation == "tanh":
-        kappa = math.sinh(min(abs(z), 350.0)) ** 2
-    else:
-        kappa = 0.0
+    kappa = get_kernel(activation).kappa(z)  # the activation registry's kappa(z)
     return 1.0 + abs(z) + 2.0 * kappa
 
 
@@ -243,11 +187,6 @@ class Comparison:
                 "tolerance_ratio": s(self.ratio), "predicted": self.predicted}
 
 
-def _ulp(true_abs, info: FormatInfo):
-    e = int(mpmath.floor(mpmath.log(true_abs, 2)))
-    return mpmath.ldexp(1, max(e, int(math.log2(info.tiny))) - (info.bits - 1))
-
-
 def compare_value(computed: float, true, fmt: str, tol: float, *, scale=None,
                   flushes: bool = False) -> Comparison:
     """Classify ``computed`` against the exact ``true`` (mpf, Fraction, str or float).
@@ -274,11 +213,12 @@ def compare_value(computed: float, true, fmt: str, tol: float, *, scale=None,
         cancelled = scale is not None and abs(t) >= limit and err <= tol * sc
         if abs(c) < info.tiny and t != 0 and not cancelled:
             predicted = abs(t) < limit or sc < limit
-            ieee_nonzero = abs(t) >= info.denorm_min / 2
+            ieee_nonzero = abs(t) >= info.smallest_subnormal / 2
             verdict = FLUSHED if (c == 0 and flushes and ieee_nonzero and predicted) else UNDERFLOW
             return Comparison(c, text, verdict, None, None, None, bool(predicted))
         rel = err / sc
-        ulps = err / _ulp(abs(t), info) if t != 0 else None
+        gap = ulp(t, fmt) if t != 0 else None  # exact power of two
+        ulps = err * gap.denominator / gap.numerator if gap is not None else None
         verdict = AGREE if rel <= tol else DISAGREE
         return Comparison(c, text, verdict, float(rel), None if ulps is None else float(ulps),
                           float(rel / tol), False)

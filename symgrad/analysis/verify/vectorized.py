@@ -4,7 +4,7 @@ The shared recurrence :func:`symgrad.numeric.recurrence.evaluate_chain` only nee
 ``*``, ``+`` and an activation table, so numpy arrays work as its numbers:
 layer i gets the array of the N vectors' i-th weights, and every quantity of
 the recurrence becomes an array of N values.  :class:`ArrayOps` is that
-table, with numerically stable float64 formulas (no overflow warnings).
+table: the kernels of :mod:`symgrad.numeric.kernels` in the float64 array namespace.
 
 >>> import numpy as np
 >>> from symgrad.core.chain import Chain
@@ -21,35 +21,11 @@ import numpy as np
 
 from symgrad.base.errors import SymgradError
 from symgrad.core.chain import Chain
+from symgrad.numeric.kernels import functions
+from symgrad.numeric.namespaces import ARRAY
 from symgrad.numeric.recurrence import evaluate_chain
 
 __all__ = ["ArrayOps", "gradient_float64"]
-
-
-def _sigmoid(z):
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-
-
-def _dsigmoid(z):
-    e = np.exp(-np.abs(z))
-    return e / (1.0 + e) ** 2
-
-
-def _dtanh(z):
-    e = np.exp(-2.0 * np.abs(z))
-    return 4.0 * e / (1.0 + e) ** 2  # sech^2 without overflow
-
-
-def _softplus(z):
-    return np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))
-
-
-_TABLE = {
-    "sigmoid": (_sigmoid, _dsigmoid),
-    "tanh": (np.tanh, _dtanh),
-    "softplus": (_softplus, _sigmoid),
-}
 
 
 class ArrayOps:
@@ -61,7 +37,7 @@ class ArrayOps:
         return np.asarray(value, dtype=np.float64)
 
     def activation(self, name: str):
-        return _TABLE[name]
+        return functions(name, ARRAY)
 
 
 def gradient_float64(chain: Chain, weights: np.ndarray) -> np.ndarray:

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
+import traceback
 from collections.abc import Sequence
 
 from symgrad.base.errors import SymgradError
+from symgrad.base.verdicts import EXIT_INTERNAL_ERROR
 
-__all__ = ["COMMANDS", "INT_TEXT_DIGITS", "build_parser", "main"]
+__all__ = ["COMMANDS", "INT_TEXT_DIGITS", "build_parser", "internal_error", "main"]
 
 #: subcommand name -> module (imported lazily, so `symgrad --help` stays fast)
 COMMANDS = (
@@ -63,8 +66,24 @@ def _load(name: str):
     return importlib.import_module(f"symgrad.interfaces.cli.cmd_{name}")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full argument parser (every subcommand)."""
+def _selected(argv: Sequence[str]) -> str | None:
+    """The subcommand named in ``argv`` (its first word that is not an option), if any.
+
+    >>> _selected(["reference", "--depth", "3"]), _selected(["--help"])
+    ('reference', None)
+    """
+    for word in argv:
+        if not word.startswith("-"):
+            return word if word in COMMANDS else None
+    return None
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser: every subcommand, or only ``command``'s arguments.
+
+    With ``command`` the other subcommands are named but their modules are not imported,
+    so ``symgrad reference ...`` loads neither SymPy nor the analysis packages.
+    """
     parser = _Parser(
         prog="symgrad",
         description="Derive, verify and evaluate the mathematics of vanishing gradients exactly.",
@@ -74,6 +93,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"symgrad {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMANDS:
+        if command is not None and name != command:
+            sub.add_parser(name)  # a name only: `command` is the one that runs
+            continue
         try:
             mod = _load(name)
         except ModuleNotFoundError as exc:  # pragma: no cover - during development only
@@ -86,9 +108,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def internal_error(exc: BaseException) -> int:
+    """Report a failure of symgrad itself in one line; exit status 4, never a verdict's code.
+
+    ``SYMGRAD_TRACEBACK=1`` shows the traceback (for a bug report).
+    """
+    if os.environ.get("SYMGRAD_TRACEBACK"):
+        traceback.print_exception(exc)
+    detail = " ".join(str(exc).split())[:200]
+    print(f"symgrad: internal error: {type(exc).__name__}{': ' + detail if detail else ''} "
+          f"(a bug in symgrad, not a verdict; exit status {EXIT_INTERNAL_ERROR}; "
+          "SYMGRAD_TRACEBACK=1 shows the traceback)", file=sys.stderr)
+    return EXIT_INTERNAL_ERROR
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``symgrad`` console script."""
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(_selected(argv))
     args = parser.parse_args(argv)
     if not getattr(args, "_run", None):
         parser.print_help()
@@ -111,5 +148,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:  # e.g. `symgrad derive ... | head`
         return 0
+    except (MemoryError, RecursionError, Exception) as exc:  # a bug: its own exit status
+        return internal_error(exc)
     finally:
         sys.set_int_max_str_digits(previous)

@@ -7,7 +7,7 @@ import re
 from fractions import Fraction
 
 from symgrad.base.errors import SymgradError
-from symgrad.core.activations import ACTIVATIONS
+from symgrad.core.activation_names import ACTIVATION_NAMES
 from symgrad.core.chain import FORMS, Chain
 from symgrad.numeric.weights import chain_number, parse_number, parse_weights
 
@@ -28,7 +28,7 @@ def add_chain_arguments(p: argparse.ArgumentParser, *, depth_required: bool = Tr
         "--activation",
         default="sigmoid",
         metavar="NAME",
-        help=f"activation: {', '.join(sorted(ACTIVATIONS))} (default sigmoid)",
+        help=f"activation: {', '.join(sorted(ACTIVATION_NAMES))} (default sigmoid)",
     )
     p.add_argument(
         "--form",

@@ -12,19 +12,19 @@ from __future__ import annotations
 import argparse
 import sys
 
-from symgrad.analysis.verdicts import CHECK_EXIT_CODES
-from symgrad.analysis.verdicts import EXIT_INTERNAL_ERROR as _EXIT_INTERNAL
 from symgrad.base.errors import SymgradError
 from symgrad.base.output import dumps_json
+from symgrad.base.verdicts import CHECK_EXIT_CODES
+from symgrad.base.verdicts import EXIT_INTERNAL_ERROR as _EXIT_INTERNAL
 
 __all__ = ["EXIT_INTERNAL_ERROR", "HELP", "add_arguments", "run"]
 
 HELP = ("decide a claim (equation or inequality) TRUE / FALSE / UNDECIDED, symbolically or "
         "with certified balls; --examples runs the text's worked examples")
 
-_EXIT = CHECK_EXIT_CODES  # TRUE 0, FALSE 1, UNDECIDED 3 (symgrad.analysis.verdicts)
+_EXIT = CHECK_EXIT_CODES  # TRUE 0, FALSE 1, UNDECIDED 3 (symgrad.base.verdicts)
 #: exit status of an internal failure (never a verdict's code; see the README)
-EXIT_INTERNAL_ERROR = _EXIT_INTERNAL  # 4 (symgrad.analysis.verdicts)
+EXIT_INTERNAL_ERROR = _EXIT_INTERNAL  # 4 (symgrad.base.verdicts)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -33,7 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args) -> int:
     from symgrad.analysis.stationary.analyse import analyse
-    from symgrad.analysis.stationary.report import render
+    from symgrad.analysis.stationary.render import render
 
     # ASCII digits only (int() and float() would also read '\u0663' as 3)
     digits = parse_whole(args.digits, what="--digits", lo=1, hi=1000, example="--digits 20")

@@ -61,46 +61,60 @@ def _expr(expr) -> dict:
     return {"expression": sympy.sstr(expr), "latex": _latex(expr)}
 
 
+def _general_k_entry(chain: Chain) -> dict:
+    """k = first..L in one closed form (when there are too many partials to list)."""
+    first = 2 if chain.form == "seed" else 1
+    general_k = symbolic_closed_form(
+        chain.activation, form=chain.form, bias=chain.bias, k=K_, depth=chain.depth
+    )
+    return {"wrt": "w[k]", "k": f"{first}..{chain.depth}", "closed_form": _expr(general_k),
+            "product_form": None, "expanded": None, "bound": None}
+
+
+def _partial_entry(d, chain: Chain, k: int) -> dict:
+    entry = {"wrt": str(chain.weights[k - 1]), "k": k, "closed_form": _expr(d.closed_form(k))}
+    if chain.depth <= FULL_FORM_CAP:
+        entry["product_form"] = _expr(d.partial(k))
+        entry["stated_form_proven_equal"] = verify_stated_form(d, k)
+    else:
+        entry["product_form"] = None
+    entry["expanded"] = _expr(d.expanded(d.partial(k))) if chain.depth <= EXPAND_CAP else None
+    small = chain.depth <= FULL_FORM_CAP
+    entry["bound"] = _expr(gradient_bound(chain, k).expression) if small else None
+    return entry
+
+
+def _symbolic_depth(chain: Chain) -> dict:
+    """The closed forms for symbolic depth L and their induction proofs."""
+    proofs = []
+    for k in ([1] if chain.form == "seed" else []) + [K_]:
+        proof = prove_closed_form(chain.activation, form=chain.form, bias=chain.bias, k=k)
+        closed = symbolic_closed_form(chain.activation, form=chain.form, bias=chain.bias, k=k)
+        steps = [{"title": s.title, "statement": _expr(s.statement),
+                  "justification": s.justification, "verified": s.verified}
+                 for s in proof.steps]
+        proofs.append({"k": str(k), "closed_form": _expr(closed), "claim": _expr(proof.claim),
+                       "verified": proof.verified, "steps": steps})
+    return {"proofs": proofs, "bound": _expr(symbolic_bound(chain.activation))}
+
+
 def derive_json(chain: Chain, wrt: list[int], symbolic_depth: bool) -> dict:
-    """The JSON document of ``symgrad derive`` (stable schema ``symgrad.core.derive/1``)."""
+    """The JSON document of ``symgrad derive`` (stable schema ``symgrad.derive/1``)."""
     d = derive_layerwise(chain)
     partials = []
     if len(wrt) > FULL_FORM_CAP:
         # too many to list one by one: k = 1 and the general k in one closed form
-        first = 2 if chain.form == "seed" else 1
-        general_k = symbolic_closed_form(
-            chain.activation, form=chain.form, bias=chain.bias, k=K_, depth=chain.depth
-        )
-        partials.append(
-            {
-                "wrt": "w[k]",
-                "k": f"{first}..{chain.depth}",
-                "closed_form": _expr(general_k),
-                "product_form": None,
-                "expanded": None,
-                "bound": None,
-            }
-        )
+        partials.append(_general_k_entry(chain))
         wrt = [1] if chain.form == "seed" else []
-    for k in wrt:
-        entry = {"wrt": str(chain.weights[k - 1]), "k": k, "closed_form": _expr(d.closed_form(k))}
-        if chain.depth <= FULL_FORM_CAP:
-            entry["product_form"] = _expr(d.partial(k))
-            entry["stated_form_proven_equal"] = verify_stated_form(d, k)
-        else:
-            entry["product_form"] = None
-        entry["expanded"] = _expr(d.expanded(d.partial(k))) if chain.depth <= EXPAND_CAP else None
-        small = chain.depth <= FULL_FORM_CAP
-        entry["bound"] = _expr(gradient_bound(chain, k).expression) if small else None
-        partials.append(entry)
+    partials += [_partial_entry(d, chain, k) for k in wrt]
     sup = derivative_supremum(chain.activation)
+    small = chain.depth <= FULL_FORM_CAP
     out = {
-        "schema": "symgrad.core.derive/1",
+        "schema": "symgrad.derive/1",
         "chain": chain_json(chain),
         "definitions": (
             {str(o): _expr(chain.layer(i + 1).expression) for i, o in enumerate(chain.outputs)}
-            if chain.depth <= FULL_FORM_CAP
-            else None
+            if small else None
         ),
         "partials": partials,
         "activation_derivative_supremum": {
@@ -108,39 +122,11 @@ def derive_json(chain: Chain, wrt: list[int], symbolic_depth: bool) -> dict:
             "attained_at": [sympy.sstr(c) for c in sup.attained_at],
             "approached_at": [sympy.sstr(c) for c in sup.approached_at],
         },
-        "note": (
-            None
-            if chain.depth <= FULL_FORM_CAP
-            else f"depth {chain.depth} > {FULL_FORM_CAP}: product form given in Product notation"
-        ),
+        "note": (None if small else
+                 f"depth {chain.depth} > {FULL_FORM_CAP}: product form given in Product notation"),
     }
     if symbolic_depth:
-        proofs = []
-        for k in ([1] if chain.form == "seed" else []) + [K_]:
-            proof = prove_closed_form(chain.activation, form=chain.form, bias=chain.bias, k=k)
-            proofs.append(
-                {
-                    "k": str(k),
-                    "closed_form": _expr(
-                        symbolic_closed_form(
-                            chain.activation, form=chain.form, bias=chain.bias, k=k
-                        )
-                    ),
-                    "claim": _expr(proof.claim),
-                    "verified": proof.verified,
-                    "steps": [
-                        {
-                            "title": s.title,
-                            "statement": _expr(s.statement),
-                            "justification": s.justification,
-                            "verified": s.verified,
-                        }
-                        for s in proof.steps
-                    ],
-                }
-            )
-        bound = _expr(symbolic_bound(chain.activation))
-        out["symbolic_depth"] = {"proofs": proofs, "bound": bound}
+        out["symbolic_depth"] = _symbolic_depth(chain)
     return out
 
 

@@ -3,7 +3,7 @@ its certified true value; ``--small-gradient``: the text's f_c(x) = max(0, c x) 
 
     symgrad formats --depth 1000 --weights 1
     symgrad formats --depth 40 --weights normal:0,1,seed=7 --formats float32,bfloat16 --format json
-    symgrad formats --small-gradient            # c = 1e-90, p = 1e9999 as in the text
+    symgrad formats --small-gradient            # the text's c and p (symgrad.core.text)
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import sys
 
 from symgrad.base.errors import SymgradError
 from symgrad.base.output import dumps_json, write_atomic
+from symgrad.core.text import C_TEXT, P_TEXT
 from symgrad.interfaces.cli._common import (
     add_chain_arguments,
     chain_from_args,
@@ -40,8 +41,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="certified digits of the true value (default 20)")
     p.add_argument("--small-gradient", action="store_true",
                    help="show the text's f_c(x) = max(0, c x) example instead of a chain")
-    p.add_argument("--c", default="1e-90", help="c of --small-gradient (default 1e-90)")
-    p.add_argument("--p", default="1e9999", help="p of --small-gradient (default 1e9999)")
+    p.add_argument("--c", default=C_TEXT, help=f"c of --small-gradient (default {C_TEXT})")
+    p.add_argument("--p", default=P_TEXT, help=f"p of --small-gradient (default {P_TEXT})")
     p.add_argument("--format", default="text", choices=("text", "json"), help="output format")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
 
@@ -53,7 +54,7 @@ def _digits(text: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from symgrad.numeric.numpy_backend import parse_formats
+    from symgrad.numeric.formats import parse_formats
 
     names = parse_formats(args.formats)
     if args.small_gradient:

@@ -57,7 +57,7 @@ def _tex(entry: str) -> str:
 
 
 def _point_line(res) -> str:
-    from symgrad.numeric.weights import number_text  # exact at any magnitude (str(10**9999) fails)
+    from symgrad.numeric.weights import number_text  # exact at any size (str of 10^9999 fails)
 
     parts = [res.chain.describe(), "weights " + ", ".join(number_text(w) for w in res.weights)]
     if res.biases is not None:
@@ -70,16 +70,15 @@ def _point_line(res) -> str:
 def _infimum_text(chain) -> str:
     import sympy
 
-    from symgrad.analysis.stationary.landscape import chain_infimum
+    from symgrad.analysis.stationary.chain import chain_infimum
 
     return sympy.sstr(chain_infimum(chain))
 
 
 def render_hessian(res, regions, c, fmt: str) -> str:
-    import sympy
-
     from symgrad.base.output import dumps_json
     from symgrad.numeric.weights import number_text
+    from symgrad.present.latex import latex
 
     inf = None if regions is None else _infimum_text(res.chain)
     if fmt == "json":
@@ -92,7 +91,7 @@ def render_hessian(res, regions, c, fmt: str) -> str:
         body = " \\\\\n".join(" & ".join(_tex(v) for v in row) for row in res.hessian_text)
         rows = [r"D^2 F(w) \approx \begin{pmatrix}" + "\n" + body + "\n" + r"\end{pmatrix}"]
         if res.symbolic is not None:
-            rows.insert(0, r"D^2 F = " + sympy.latex(res.symbolic))
+            rows.insert(0, r"D^2 F = " + latex(res.symbolic))
         rows.append(r"\text{" + res.verdict.label + "}")
         return "\\begin{align*}\n" + " \\\\\n".join(f"& {r}" for r in rows) + "\n\\end{align*}\n"
     lines = [_point_line(res), f"F = {res.value}", f"grad F = ({', '.join(res.gradient)})",
@@ -121,11 +120,8 @@ def render_hessian(res, regions, c, fmt: str) -> str:
 
 
 def run(args) -> int:
-    from symgrad.analysis.stationary.landscape import (
-        MAX_HESSIAN_DEPTH,
-        chain_hessian,
-        small_gradient_regions,
-    )
+    from symgrad.analysis.stationary.chain import small_gradient_regions
+    from symgrad.analysis.stationary.landscape import MAX_HESSIAN_DEPTH, chain_hessian
     from symgrad.numeric.weights import parse_number, parse_whole
 
     chain = chain_from_args(args)

@@ -82,7 +82,7 @@ def _whole(text: str, name: str, cap: int) -> int:
 def options_from_args(args: argparse.Namespace) -> ReportOptions:
     """Validate the arguments into :class:`~symgrad.interfaces.report.model.ReportOptions`."""
     from symgrad.core.chain import MAX_DEPTH
-    from symgrad.numeric.numpy_backend import parse_formats
+    from symgrad.numeric.formats import parse_formats
 
     formats = None if args.formats is None else parse_formats(args.formats)
     return ReportOptions(

@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 from symgrad.base.errors import SymgradError
+from symgrad.base.optional import require
 from symgrad.base.output import dumps_json, write_atomic
 
 __all__ = ["HELP", "add_arguments", "run"]
@@ -27,6 +28,7 @@ HELP = ("scan depths 1..N: first underflow, subnormal, zero, lost-update and err
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     from symgrad.analysis.precision import MAX_SCAN_DEPTH
+    from symgrad.core.activation_names import ACTIVATION_NAMES  # SymPy-free registry names
 
     p.add_argument("--max-depth", required=True, metavar="N",
                    help=f"scan depths 1..N (N <= {MAX_SCAN_DEPTH})")
@@ -34,7 +36,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="weights of the depth-N chain (depth n uses the first n): one number, "
                         "a comma list, normal:MEAN,STD,seed=N or uniform:LO,HI,seed=N")
     p.add_argument("--activation", default="sigmoid", metavar="NAME",
-                   help="sigmoid, tanh or softplus (default sigmoid)")
+                   help=f"one of {', '.join(ACTIVATION_NAMES)} (default sigmoid)")
     p.add_argument("--lr", default="0.1", metavar="ETA", help="learning rate > 0 (default 0.1)")
     p.add_argument("--threshold", default="0.01", metavar="T",
                    help="relative error threshold (default 0.01)")
@@ -60,13 +62,13 @@ def _check_plot_path(path: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from symgrad.analysis.precision import MAX_SCAN_DEPTH, scan_depths
-    from symgrad.core.activations import get_activation
+    from symgrad.core.activation_names import activation_name  # SymPy-free
     from symgrad.core.chain import validate_depth
-    from symgrad.numeric.numpy_backend import parse_formats
+    from symgrad.numeric.formats import parse_formats
     from symgrad.numeric.weights import parse_number, parse_weights
 
     n = validate_depth(args.max_depth, cap=MAX_SCAN_DEPTH, name="max-depth")
-    activation = get_activation(args.activation).name
+    activation = activation_name(args.activation)
     lr = parse_number(args.lr, what="--lr")
     if lr <= 0:
         raise SymgradError(f"--lr must be > 0, got {args.lr}", hint="e.g. --lr 0.1")
@@ -77,9 +79,7 @@ def run(args: argparse.Namespace) -> int:
     names = parse_formats(args.formats)
     if args.plot:
         _check_plot_path(args.plot)
-        from symgrad.present.plotting import _matplotlib
-
-        _matplotlib()  # fail early (MissingExtraError) before the scan
+        require("matplotlib", "plot")  # fail early (MissingExtraError) before the scan
     weights = parse_weights(args.weights, n)
     scan = scan_depths(weights, lr=lr, formats=names, threshold=threshold,
                        activation=activation)

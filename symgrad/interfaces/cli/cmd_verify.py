@@ -1,6 +1,6 @@
 """``symgrad verify``: the whole verification battery as one table.
 
-Verdicts (:mod:`symgrad.analysis.verdicts`): PASS, FAIL, UNDECIDED, SKIPPED, and, counted
+Verdicts (:mod:`symgrad.base.verdicts`): PASS, FAIL, UNDECIDED, SKIPPED, and, counted
 apart, NOT CHECKABLE (no significant digit to check at this depth/format, or
 nothing compared; with the reason) and MEASURED (a measurement, not a check).
 Exit status 0 only when no check failed, was undecided or skipped and at least
@@ -56,10 +56,10 @@ def _int_list(text: str, name: str, cap: int) -> tuple[int, ...]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from symgrad.analysis.verify.autodiff import load_backend, parse_backends
+    from symgrad.analysis.verify.backends import load_backend, parse_backends
     from symgrad.analysis.verify.battery import format_check, run_battery
-    from symgrad.analysis.verify.tolerance import parse_formats
     from symgrad.core.activations import get_activation
+    from symgrad.numeric.formats import parse_formats
 
     backends = parse_backends("jax,torch" if args.backends is None else args.backends)
     if args.backends is not None:

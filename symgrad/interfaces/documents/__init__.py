@@ -2,7 +2,7 @@
 
 A :class:`Document` is sections of :class:`Step` objects (statement,
 justification, equation, verified) rendered to standalone LaTeX, GitHub
-Markdown or plain text (``doc.render("latex")``).  :func:`chain_document`
+Markdown, plain text, HTML or HTML with MathML (``doc.render("latex")``).  :func:`chain_document`
 builds the derivation for any chain; :data:`STANDARD` holds the builders of
 the standard set written to ``derivations/`` by ``symgrad derivations``.
 
@@ -15,12 +15,14 @@ from __future__ import annotations
 
 from symgrad.interfaces.documents.gradient import EXPAND_CAP, PRINT_CAP, chain_document
 from symgrad.interfaces.documents.model import FORMATS, Document, Section, Step
+from symgrad.interfaces.documents.render import RENDERERS
 from symgrad.interfaces.documents.standard import STANDARD, build, render_files
 
 __all__ = [
     "EXPAND_CAP",
     "FORMATS",
     "PRINT_CAP",
+    "RENDERERS",
     "STANDARD",
     "Document",
     "Section",

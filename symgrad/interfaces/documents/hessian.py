@@ -21,45 +21,45 @@ from __future__ import annotations
 from fractions import Fraction
 
 import sympy
-from flint import arb, arb_mat, ctx, fmpq
+from flint import arb, arb_mat, ctx
 
+from symgrad.analysis.stationary.analyse import analyse
+from symgrad.analysis.stationary.model import Verdict
+from symgrad.analysis.stationary.rules import higher_order_1d, sign_verdict
+from symgrad.analysis.stationary.signs import exact_sign
 from symgrad.base.errors import SymgradError
-from symgrad.core.activations import sigmoid
 from symgrad.core.chain import Chain
+from symgrad.core.parsing import make_symbol, parse_expression
+from symgrad.core.text import stationary_example
 from symgrad.interfaces.documents.model import Document, Section, Step
 from symgrad.interfaces.documents.numeric import decided_float
+from symgrad.numeric.arb_eval import arb_eval
 
 __all__ = [
     "certified_eigenvalues",
     "chain_hessian_document",
-    "classify_eigenvalues",
+    "example",
     "higher_order_test",
+    "matrix_kind",
     "stationary_document",
     "to_arb",
 ]
 
-X, Y = sympy.symbols("x y", real=True)
+X, Y = make_symbol("x"), make_symbol("y")
 #: how many derivatives the higher-order test tries before it says "undecided"
 MAX_ORDER = 12
 
 
-def classify_eigenvalues(signs: list[int | None]) -> str:
-    """Classify a symmetric matrix from its eigenvalue signs (None = undecided).
+def matrix_kind(verdict: Verdict, singular: str) -> str:
+    """The document's word for the Hessian from the second-order verdict of
+    :func:`symgrad.analysis.stationary.rules.sign_verdict`; ``singular`` names the
+    undecided case ('semidefinite (singular)' for exact signs, 'undecided' for balls).
 
-    >>> classify_eigenvalues([1, -1])
+    >>> matrix_kind(sign_verdict([1, -1]), "undecided")
     'indefinite'
     """
-    if any(s is None for s in signs):
-        if any(s == 1 for s in signs) and any(s == -1 for s in signs):
-            return "indefinite"
-        return "undecided"
-    if all(s == 1 for s in signs):
-        return "positive definite"
-    if all(s == -1 for s in signs):
-        return "negative definite"
-    if any(s == 1 for s in signs) and any(s == -1 for s in signs):
-        return "indefinite"
-    return "semidefinite (singular)"
+    return {"local minimum": "positive definite", "local maximum": "negative definite",
+            "saddle": "indefinite"}.get(verdict.cls, singular)
 
 
 _VERDICT = {
@@ -69,10 +69,6 @@ _VERDICT = {
     "semidefinite (singular)": "not decided by the second-order test",
     "undecided": "not decided",
 }
-
-
-def _exact_sign(value: sympy.Expr) -> int:
-    return 1 if value > 0 else -1 if value < 0 else 0
 
 
 def _second_order_steps(f: sympy.Expr, name: str, variables) -> Section:
@@ -92,7 +88,8 @@ def _second_order_steps(f: sympy.Expr, name: str, variables) -> Section:
         at = sympy.Tuple(*[p[v] for v in variables])
         h_at = hess.subs(p)
         eig = sorted(h_at.eigenvals(multiple=True), key=lambda e: float(e))
-        kind = classify_eigenvalues([_exact_sign(e) for e in eig])
+        verdict = sign_verdict([exact_sign(e) for e in eig])
+        kind = matrix_kind(verdict, "semidefinite (singular)")
         charpoly = h_at.charpoly()
         roots_ok = all(sympy.expand(charpoly.as_expr().subs(charpoly.gens[0], e)) == 0
                        for e in eig)
@@ -108,51 +105,47 @@ def _second_order_steps(f: sympy.Expr, name: str, variables) -> Section:
                           f"{theirs}",
                           sympy.Eq(sympy.Symbol("lambda"), sympy.FiniteSet(*eig), evaluate=False),
                           roots_ok and len(eig) == len(variables)
-                          and _ENGINE_CLASS.get(kind) == theirs))
+                          and kind != "semidefinite (singular)" and verdict.cls == theirs))
     return steps
-
-
-#: the stationary engine's class for each of this module's verdicts
-_ENGINE_CLASS = {
-    "positive definite": "local minimum",
-    "negative definite": "local maximum",
-    "indefinite": "saddle",
-    "strict local minimum": "local minimum",
-    "strict local maximum": "local maximum",
-    "no extremum (odd order)": "no extremum",
-}
 
 
 def _engine_verdicts(f: sympy.Expr) -> dict[tuple[str, ...], str]:
     """{exact point (as strings): class} from the stationary-points engine."""
-    from symgrad.analysis.stationary import analyse
-
     result = analyse(f)
     return {tuple(str(c) for c in p.exact): p.verdict.cls for p in result.points
             if p.exact is not None}
 
 
-def higher_order_test(f: sympy.Expr, x: sympy.Symbol, p: sympy.Expr) -> tuple[int | None, str]:
-    """First non-vanishing derivative order n at p and the verdict it implies.
+def higher_order_test(f: sympy.Expr, x: sympy.Symbol,
+                      p: sympy.Expr) -> tuple[int | None, Verdict]:
+    """First non-vanishing derivative order n >= 2 at a stationary point p, and the verdict
+    of :func:`symgrad.analysis.stationary.rules.higher_order_1d` (n is None when every
+    derivative up to :data:`MAX_ORDER` vanishes or a sign is undecided).
 
-    n even: a strict extremum (minimum if the derivative is positive); n odd:
-    no extremum.  ``(None, "undecided")`` if all derivatives up to
-    :data:`MAX_ORDER` vanish.
-
-    >>> higher_order_test(sympy.Symbol("x")**4, sympy.Symbol("x"), 0)
+    >>> n, verdict = higher_order_test(sympy.Symbol("x")**4, sympy.Symbol("x"), 0)
+    >>> n, _words(verdict)
     (4, 'strict local minimum')
     """
-    d = f
-    for n in range(1, MAX_ORDER + 1):
-        d = sympy.diff(d, x)
-        value = sympy.simplify(d.subs(x, p))
-        if value != 0:
-            if n == 1:
-                return 1, "not stationary"
-            if n % 2:
-                return n, "no extremum (odd order)"
-            return n, "strict local minimum" if value > 0 else "strict local maximum"
-    return None, "undecided"
+    seen: list[tuple[int, int | None]] = []
+
+    def sign_k(k: int) -> int:
+        s = exact_sign(sympy.simplify(sympy.diff(f, x, k).subs(x, p)))
+        seen.append((k, s))
+        if s is None:
+            raise SymgradError(f"cannot decide the sign of a derivative at {p}")
+        return s
+
+    verdict = higher_order_1d(sign_k, max_order=MAX_ORDER)
+    return (seen[-1][0] if seen and seen[-1][1] else None), verdict
+
+
+def _words(verdict: Verdict) -> str:
+    """The document's wording of a higher-order verdict."""
+    if verdict.cls == "no extremum":
+        return "no extremum (odd order)"
+    if verdict.cls in ("local minimum", "local maximum"):
+        return f"strict {verdict.cls}"
+    return "undecided"
 
 
 def _one_variable(f: sympy.Expr, x: sympy.Symbol) -> list[Step]:
@@ -169,12 +162,12 @@ def _one_variable(f: sympy.Expr, x: sympy.Symbol) -> list[Step]:
         n, verdict = higher_order_test(f, x, p)
         theirs = engine.get((str(p),))
         steps.append(Step(("At the stationary point ", sympy.Eq(x, p, evaluate=False),
-                           " the second derivative is nonzero: ", verdict, "."),
+                           " the second derivative is nonzero: ", _words(verdict), "."),
                           "one-variable second-order test (the text's case q = 1); "
                           f"symgrad.analysis.stationary gives: {theirs}",
                           sympy.Eq(sympy.Subs(sympy.Derivative(sympy.Symbol("g"), (x, 2)), x, p),
                                    val, evaluate=False),
-                          val != 0 and n == 2 and _ENGINE_CLASS.get(verdict) == theirs))
+                          val != 0 and n == 2 and verdict.cls == theirs))
     return steps
 
 
@@ -191,11 +184,21 @@ def _degenerate(f: sympy.Expr, x: sympy.Symbol, name: str) -> list[Step]:
                           sympy.Eq(sympy.Subs(sympy.Derivative(sympy.Symbol(name), (x, order)),
                                               x, 0), value, evaluate=False)))
     steps.append(Step(("The first non-vanishing derivative has order ", sympy.Integer(n or 0),
-                       f": {verdict}."),
+                       f": {_words(verdict)}."),
                       "higher-order test: an even order gives an extremum (its sign says "
                       "which), an odd order gives none; symgrad.analysis.stationary gives: "
-                      f"{theirs}", None, n is not None and _ENGINE_CLASS.get(verdict) == theirs))
+                      f"{theirs}", None, n is not None and verdict.cls == theirs))
     return steps
+
+
+def example(key: str) -> sympy.Expr:
+    """The text's stationary example ``key`` (:func:`symgrad.core.text.stationary_example`),
+    parsed (its variables are the real symbols x, y).
+
+    >>> example("minimum-and-saddle")
+    x**3 - 3*x + y**2
+    """
+    return parse_expression(stationary_example(key).expression, variables=["x", "y"])
 
 
 def stationary_document() -> Document:
@@ -204,16 +207,17 @@ def stationary_document() -> Document:
         Section("A saddle: zero gradient without an optimum",
                 "The text: if the gradient vanishes and the Hessian is indefinite, the point is "
                 "a saddle, so a zero gradient does not imply an optimum.",
-                tuple(_second_order_steps(X**2 - Y**2, "f", (X, Y)))),
+                tuple(_second_order_steps(example("saddle"), "f", (X, Y)))),
         Section("Minimum and saddle side by side",
                 "The second-order test at every stationary point of a function with two.",
-                tuple(_second_order_steps(X**3 - 3 * X + Y**2, "h", (X, Y)))),
+                tuple(_second_order_steps(example("minimum-and-saddle"), "h", (X, Y)))),
         Section("One variable", "The text's remark for q = 1: a stationary point with a "
                 "nonzero second derivative is a local optimum.",
-                tuple(_one_variable(X**3 - 3 * X, X))),
+                tuple(_one_variable(example("one-variable-two-points"), X))),
         Section("Degenerate cases settled by higher order",
                 "When the second derivative vanishes too, the first non-vanishing derivative "
-                "decides.", tuple(_degenerate(X**4, X, "u") + _degenerate(X**3, X, "v"))),
+                "decides.", tuple(_degenerate(example("quartic"), X, "u")
+                                  + _degenerate(example("cubic"), X, "v"))),
     ]
     return Document("Stationary points and the second-order test", tuple(sections),
                     "Gradients, Hessians, stationary points and eigenvalues below were computed "
@@ -222,46 +226,15 @@ def stationary_document() -> Document:
 
 # -- the Hessian of a chain at a point --------------------------------------------------
 def to_arb(expr: sympy.Expr) -> arb:
-    """Enclose a closed-form SymPy number (rationals, +, *, integer powers, sigmoid, exp, tanh).
+    """Enclose a closed-form SymPy number at the current ``flint.ctx`` precision, by
+    :func:`symgrad.numeric.arb_eval.arb_eval` (the one SymPy -> ball interpreter).
 
-    Call inside ``flint.ctx.workprec``.  Raises :class:`SymgradError` on anything else.
-
+    >>> from symgrad.core.activations import sigmoid
     >>> with ctx.workprec(64):
     ...     float(to_arb(sigmoid(sympy.Integer(0)) + sympy.Rational(1, 4)).mid())
     0.75
     """
-    stack: list[tuple[sympy.Expr, bool]] = [(expr, False)]
-    done: dict[sympy.Expr, arb] = {}
-    while stack:  # iterative post-order walk (no recursion)
-        node, ready = stack.pop()
-        if node in done:
-            continue
-        if node.is_Rational:
-            done[node] = arb(fmpq(int(node.p), int(node.q)))
-            continue
-        if not ready:
-            stack.append((node, True))
-            stack.extend((a, False) for a in node.args)
-            continue
-        a = [done[x] for x in node.args]
-        if isinstance(node, sympy.Add):
-            done[node] = sum(a[1:], a[0])
-        elif isinstance(node, sympy.Mul):
-            out = a[0]
-            for v in a[1:]:
-                out = out * v
-            done[node] = out
-        elif isinstance(node, sympy.Pow) and node.exp.is_Integer:
-            done[node] = a[0] ** int(node.exp)
-        elif isinstance(node, sigmoid):
-            done[node] = 1 / (1 + (-a[0]).exp())
-        elif isinstance(node, sympy.exp):
-            done[node] = a[0].exp()
-        elif isinstance(node, sympy.tanh):
-            done[node] = a[0].tanh()
-        else:
-            raise SymgradError(f"cannot enclose {type(node).__name__} in a ball")
-    return done[expr]
+    return arb_eval(expr)
 
 
 def certified_eigenvalues(matrix: sympy.Matrix, prec: int = 256) -> list:
@@ -273,13 +246,51 @@ def certified_eigenvalues(matrix: sympy.Matrix, prec: int = 256) -> list:
     return sorted(eig, key=lambda e: float(e.mid()))
 
 
-def _sign(ball) -> int | None:
-    return 1 if ball > 0 else -1 if ball < 0 else None
-
-
 def _decimal(ball, digits: int = 20) -> sympy.Float:
     """The ball's value correctly rounded (every shown digit decided by the ball)."""
     return decided_float(ball, digits)
+
+
+def _numeric_steps(h_at: sympy.Matrix, depth: int) -> list[Step]:
+    """The Hessian in 20 digits and its certified eigenvalues, classified."""
+    eig = certified_eigenvalues(h_at)
+    kind = matrix_kind(sign_verdict([1 if e > 0 else -1 if e < 0 else None for e in eig],
+                                    "certified eigenvalue enclosures"), "undecided")
+    digits = 20
+    with ctx.workprec(256):
+        balls = {(i, j): to_arb(h_at[i, j]) for i in range(depth) for j in range(depth)}
+        tight = all(b.rad() < arb(10) ** -(digits + 5) for b in balls.values())
+        h_num = sympy.ImmutableMatrix(depth, depth, lambda i, j: _decimal(balls[i, j], digits))
+        tiny = arb(10) ** -(digits + 5)  # the printed digits are within every ball's accuracy
+    return [Step(f"Numerically, rounded to {digits} significant digits.",
+                 f"Arb ball arithmetic (python-flint) at 256 bits; every ball's radius is "
+                 f"below 10^-{digits + 5}", sympy.Eq(sympy.Symbol("H"), h_num, evaluate=False),
+                 tight),
+            Step(("Certified eigenvalues: the Hessian is ", kind, "."),
+                 "eigenvalue enclosures of flint's arb_mat.eig; a sign counts only when the "
+                 "whole ball is on one side of 0",
+                 sympy.Eq(sympy.Symbol("lambda"),
+                          sympy.FiniteSet(*[_decimal(e, digits) for e in eig]), evaluate=False),
+                 kind != "undecided" and all(e.rad() < tiny for e in eig))]
+
+
+def _gradient_step(grad_at: sympy.Matrix, name) -> Step:
+    """Whether the point is stationary: certified nonzero partials, or exact zeros."""
+    with ctx.workprec(256):
+        g_balls = [to_arb(g) for g in grad_at]
+    nonzero = [i + 1 for i, g in enumerate(g_balls) if g > 0 or g < 0]
+    if nonzero:
+        stat = ("The gradient at the point is not zero (certified: the ball of every partial "
+                "derivative listed excludes 0), so the point is not stationary; the eigenvalues "
+                "describe the local curvature only.")
+    elif all(sympy.simplify(g) == 0 for g in grad_at):
+        stat = "The gradient vanishes exactly at the point, so the classification applies."
+    else:
+        stat = "Whether the gradient vanishes at the point is undecided at this precision."
+    return Step(stat, "Arb enclosures of the gradient at the point; nonzero for k = "
+                + ", ".join(str(k) for k in nonzero),
+                sympy.Eq(sympy.Symbol("nabla_F"), grad_at.applyfunc(name).T, evaluate=False),
+                bool(nonzero) or None)
 
 
 def chain_hessian_document(depth: int = 3, point: tuple[Fraction, ...] | None = None,
@@ -310,12 +321,6 @@ def chain_hessian_document(depth: int = 3, point: tuple[Fraction, ...] | None = 
     h_named = h_at.applyfunc(lambda e: sympy.factor_terms(name(sympy.expand(e))))
     same = all(sympy.expand(h_named[i, j].xreplace(back) - h_at[i, j]) == 0
                for i in range(depth) for j in range(depth))
-    eig = certified_eigenvalues(h_at)
-    signs = [_sign(e) for e in eig]
-    kind = classify_eigenvalues(signs)
-    with ctx.workprec(256):
-        g_balls = [to_arb(g) for g in grad_at]
-    nonzero = [i + 1 for i, g in enumerate(g_balls) if g > 0 or g < 0]
     pt = sympy.Tuple(*[at[wi] for wi in w])
     steps_def = [Step("The chain.", "definition", sympy.Eq(sympy.Symbol("F"), f, evaluate=False)),
                  Step("The point.", "choice", sympy.Eq(sympy.Symbol("p"), pt, evaluate=False))]
@@ -329,36 +334,8 @@ def chain_hessian_document(depth: int = 3, point: tuple[Fraction, ...] | None = 
                   sympy.Eq(sympy.Symbol(f"H_{i + 1}{j + 1}"), h_named[i, j], evaluate=False),
                   same)
              for i in range(depth) for j in range(i, depth)]
-    digits = 20
-    with ctx.workprec(256):
-        balls = {(i, j): to_arb(h_at[i, j]) for i in range(depth) for j in range(depth)}
-        tight = all(b.rad() < arb(10) ** -(digits + 5) for b in balls.values())
-        h_num = sympy.ImmutableMatrix(depth, depth, lambda i, j: _decimal(balls[i, j], digits))
-    steps.append(Step(f"Numerically, rounded to {digits} significant digits.",
-                      f"Arb ball arithmetic (python-flint) at 256 bits; every ball's radius is "
-                      f"below 10^-{digits + 5}", sympy.Eq(sympy.Symbol("H"), h_num, evaluate=False),
-                      tight))
-    with ctx.workprec(256):
-        tiny = arb(10) ** -(digits + 5)  # the printed digits are within every ball's accuracy
-    steps.append(Step(("Certified eigenvalues: the Hessian is ", kind, "."),
-                      "eigenvalue enclosures of flint's arb_mat.eig; a sign counts only when the "
-                      "whole ball is on one side of 0",
-                      sympy.Eq(sympy.Symbol("lambda"),
-                               sympy.FiniteSet(*[_decimal(e, digits) for e in eig]),
-                               evaluate=False),
-                      kind != "undecided" and all(e.rad() < tiny for e in eig)))
-    if nonzero:
-        stat = ("The gradient at the point is not zero (certified: the ball of every partial "
-                "derivative listed excludes 0), so the point is not stationary; the eigenvalues "
-                "describe the local curvature only.")
-    elif all(sympy.simplify(g) == 0 for g in grad_at):
-        stat = "The gradient vanishes exactly at the point, so the classification applies."
-    else:
-        stat = "Whether the gradient vanishes at the point is undecided at this precision."
-    steps.append(Step(stat, "Arb enclosures of the gradient at the point; nonzero for k = "
-                      + ", ".join(str(k) for k in nonzero),
-                      sympy.Eq(sympy.Symbol("nabla_F"), grad_at.applyfunc(name).T,
-                               evaluate=False), bool(nonzero) or None))
+    steps += _numeric_steps(h_at, depth)
+    steps.append(_gradient_step(grad_at, name))
     return Document(f"The Hessian of the depth-{depth} {activation} chain at a point",
                     (Section("Definitions", "", tuple(steps_def)),
                      Section("The Hessian and its classification", "", tuple(steps))),

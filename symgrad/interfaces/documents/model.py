@@ -7,8 +7,10 @@
   SymPy checked the step, ``None`` when the step is a definition.
 * :class:`Section` -- a title, prose and steps.
 * :class:`Document` -- a title, an introduction and sections, rendered by
-  :mod:`symgrad.interfaces.documents.render` to standalone LaTeX, GitHub Markdown or
-  plain text (``doc.render("latex")``), and shown in Jupyter through
+  :mod:`symgrad.interfaces.documents.render` to standalone LaTeX, GitHub Markdown,
+  plain text, HTML with MathJax or with MathML (``doc.render("latex")``; the
+  renderers register themselves here, so this module does not import them), and
+  shown in Jupyter through
   ``_repr_latex_``/``_repr_markdown_``/``_repr_html_``.
 
 Prose is a string, or a tuple of strings and SymPy objects: the objects are
@@ -26,6 +28,7 @@ Demo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Union
 
@@ -33,13 +36,13 @@ import sympy
 
 from symgrad.base.errors import SymgradError
 
-__all__ = ["FORMATS", "Document", "Prose", "Section", "Step", "prose_parts"]
+__all__ = ["FORMATS", "Document", "Prose", "Section", "Step", "prose_parts", "register_renderer"]
 
 #: a prose fragment: text, or SymPy objects shown as inline math
 Prose = Union[str, tuple]  # noqa: UP007  (a runtime alias; ``|`` needs Python 3.10 types)
 
 #: output formats of :meth:`Document.render`
-FORMATS = ("latex", "markdown", "text")
+FORMATS = ("latex", "markdown", "text", "html", "mathml")
 
 
 def prose_parts(prose: Prose) -> tuple:
@@ -112,31 +115,35 @@ class Document:
         return [s.equation for s in self.steps if s.equation is not None]
 
     def render(self, fmt: str) -> str:
-        """Render as ``"latex"`` (standalone, pdflatex), ``"markdown"`` or ``"text"``."""
-        from symgrad.interfaces.documents import render
-
-        if fmt not in FORMATS:
+        """Render as ``"latex"`` (standalone, pdflatex), ``"markdown"``, ``"text"``, ``"html"``
+        (MathJax) or ``"mathml"`` (an HTML fragment with MathML)."""
+        if fmt not in FORMATS or fmt not in _RENDERERS:
             raise SymgradError(
                 f"unknown document format '{fmt}'", hint=f"choose one of: {', '.join(FORMATS)}"
             )
-        return {
-            "latex": render.to_latex,
-            "markdown": render.to_markdown,
-            "text": render.to_text,
-        }[fmt](self)
+        return _RENDERERS[fmt](self)
 
     def __str__(self) -> str:
         return self.render("text")
 
     def _repr_latex_(self) -> str:
-        from symgrad.interfaces.documents.render import latex_body
-
-        return latex_body(self)
+        return _RENDERERS["latex-body"](self)
 
     def _repr_markdown_(self) -> str:
         return self.render("markdown")
 
     def _repr_html_(self) -> str:
-        from symgrad.interfaces.documents.render import to_html
+        return self.render("html")
 
-        return to_html(self)
+
+#: format -> renderer, filled by :mod:`symgrad.interfaces.documents.render` (which imports
+#: this module, so that the model does not import its renderers)
+_RENDERERS: dict[str, Callable[[Document], str]] = {}
+
+
+def register_renderer(fmt: str, renderer: Callable[[Document], str]) -> None:
+    """Make ``doc.render(fmt)`` call ``renderer(doc)`` (the renderers register themselves).
+
+    >>> register_renderer("text", _RENDERERS["text"])
+    """
+    _RENDERERS[fmt] = renderer

@@ -25,11 +25,14 @@ import mpmath
 import sympy
 from flint import arb, ctx, fmpq
 
+from symgrad.core import text
 from symgrad.core.chain import Chain
 from symgrad.core.induction import L_
 from symgrad.interfaces.documents.model import Document, Section, Step
 from symgrad.numeric import flint_backend
 from symgrad.numeric.decimal_text import round_ball
+from symgrad.numeric.formats import FORMATS, format_info
+from symgrad.numeric.weights import parse_number
 
 __all__ = [
     "FORMATS",
@@ -39,8 +42,6 @@ __all__ = [
     "small_gradient_document",
 ]
 
-#: the binary formats of the machine-epsilon document
-FORMATS = ("float64", "float32", "float16", "bfloat16")
 #: depths scanned by the machine-epsilon document (float64's gradient reaches 0 near 500)
 SCAN_DEPTH = 1000
 _X = sympy.Symbol("x", real=True)
@@ -53,72 +54,27 @@ def _float(value, digits: int = 6) -> sympy.Float:
     return sympy.Float(value, digits)
 
 
-def small_gradient_document(example=None) -> Document:
-    """f_c(x) = max(0, c x): a tiny gradient far from the minimum (the text's example).
+def _p_minus_c() -> mpmath.mpf:
+    """p - c at mpmath's working precision (one gradient step with learning rate 1)."""
+    return mpmath.mpf(10) ** text.P_EXPONENT - mpmath.mpf(10) ** text.C_EXPONENT
 
-    ``example``: the precision lab's :class:`~symgrad.analysis.precision.SmallGradient` to show
-    (``symgrad report`` passes the one its page shows, computed once for its formats);
-    by default it is computed here for every format.
-    """
-    c = sympy.Symbol("c", positive=True)
-    fc = sympy.Function("f_c")
-    f = sympy.Max(0, c * _X)
-    c_val, p_val = sympy.Rational(1, 10**90), sympy.Integer(10) ** 9999
-    xp = sympy.Symbol("x", positive=True)
-    deriv_pos = sympy.diff(f.xreplace({_X: xp}), xp)
-    value = f.xreplace({c: c_val, _X: p_val})
-    grad = deriv_pos.xreplace({c: c_val, xp: p_val})
-    # the minimum: f >= 0 everywhere (a Max with 0) and f(0) = 0
-    at_zero = f.xreplace({_X: 0})
-    defs = [
-        Step("The function.", "the text's example",
-             sympy.Eq(fc(_X), f, evaluate=False)),
-        Step("Its minimum value is 0: it is a maximum with 0, and it is 0 at the origin.",
-             "Max(0, .) >= 0, and substitution x = 0",
-             sympy.Eq(fc(0), at_zero, evaluate=False), at_zero == 0),
-        Step("For positive x the derivative is the constant c.",
-             "sympy.diff with x > 0 (Max(0, c x) = c x there)",
-             sympy.Eq(sympy.Derivative(sympy.Symbol("f_c"), xp), deriv_pos, evaluate=False),
-             deriv_pos == c),
-    ]
-    from symgrad.analysis.precision.small_gradient import small_gradient_example
 
-    # the precision lab's computation of the same example
-    lab = small_gradient_example() if example is None else example
-    same = (lab.exact_value, lab.exact_derivative) == ("1e+9909", "1e-90") and (
-        sympy.Integer(10) ** 9909 == value and sympy.Rational(1, 10**90) == grad)
-    exact = [
-        Step("The text's values.", "the example's choice",
-             sympy.Eq(c, c_val, evaluate=False)),
-        Step("", "the example's choice", sympy.Eq(sympy.Symbol("p"), p_val, evaluate=False)),
-        Step("The value at p, exactly: far above the minimum 0.",
-             "exact rational arithmetic; symgrad.analysis.precision.small_gradient gives the same",
-             sympy.Eq(fc(sympy.Symbol("p")), value, evaluate=False), same),
-        Step("The derivative at p, exactly.",
-             "the derivative above at x = p; "
-             "symgrad.analysis.precision.small_gradient gives the same",
-             sympy.Eq(sympy.Derivative(sympy.Symbol("f_c"), sympy.Symbol("p")), grad,
-                      evaluate=False), grad == c_val and same),
-    ]
-    formats = [Step(f"{r.format}: p is {r.p} ({r.status_p}), c is {r.c} ({r.status_c}), "
-                    f"f_c(p) is {r.value} and f_c'(p) is {r.derivative} ({r.status_derivative}).",
-                    "symgrad.analysis.precision.small_gradient: "
-                    "each operation rounded to the format")
-               for r in lab.rows]
-    # arbitrary precision: mpmath numbers (exponents are unbounded)
+def _arbitrary_precision_steps(fc, c: sympy.Symbol) -> list[Step]:
+    """f_c(p), its slope and one gradient step with mpmath (exponents are unbounded)."""
     with mpmath.workdps(30):
-        mc, mp = mpmath.mpf(10) ** -90, mpmath.mpf(10) ** 9999
+        mc, mp = mpmath.mpf(10) ** text.C_EXPONENT, mpmath.mpf(10) ** text.P_EXPONENT
         m_value = max(mpmath.mpf(0), mc * mp)
         h = mp * mpmath.mpf(10) ** -10
         m_slope = (max(0, mc * (mp + h)) - max(0, mc * (mp - h))) / (2 * h)
-        ok_value = mpmath.almosteq(m_value, mpmath.mpf(10) ** 9909, rel_eps=mpmath.mpf(10) ** -25)
+        exact_value = mpmath.mpf(10) ** (text.P_EXPONENT + text.C_EXPONENT)
+        ok_value = mpmath.almosteq(m_value, exact_value, rel_eps=mpmath.mpf(10) ** -25)
         ok_slope = mpmath.almosteq(m_slope, mc, rel_eps=mpmath.mpf(10) ** -25)
-    need = 9999 + 90 + 1  # digits to hold p - c (from the exponents of p and c)
+    need = text.P_EXPONENT - text.C_EXPONENT + 1  # digits to hold p - c (from the exponents)
     with mpmath.workdps(50):
-        lost_50 = mpmath.mpf(10) ** 9999 - mpmath.mpf(10) ** -90 == mpmath.mpf(10) ** 9999
+        lost_50 = _p_minus_c() == mpmath.mpf(10) ** text.P_EXPONENT
     with mpmath.workdps(need + 5):
-        kept = mpmath.mpf(10) ** 9999 - mpmath.mpf(10) ** -90 != mpmath.mpf(10) ** 9999
-    numeric = [
+        kept = _p_minus_c() != mpmath.mpf(10) ** text.P_EXPONENT
+    return [
         Step("The value at p with mpmath (30 digits).",
              "mpmath multiplication at 30 significant digits; agrees with the exact value to "
              "25 digits", sympy.Eq(fc(sympy.Symbol("p")), sympy.Float(m_value, 10),
@@ -135,12 +91,77 @@ def small_gradient_document(example=None) -> Document:
              sympy.Eq(sympy.Symbol("p_1"), sympy.Symbol("p") - c, evaluate=False),
              bool(lost_50 and kept)),
     ]
+
+
+def _small_gradient_definition(f, fc, c, xp, deriv_pos) -> list[Step]:
+    """The function, its minimum 0 and its derivative c for x > 0."""
+    at_zero = f.xreplace({_X: 0})
+    return [
+        Step("The function.", "the text's example",
+             sympy.Eq(fc(_X), f, evaluate=False)),
+        Step("Its minimum value is 0: it is a maximum with 0, and it is 0 at the origin.",
+             "Max(0, .) >= 0, and substitution x = 0",
+             sympy.Eq(fc(0), at_zero, evaluate=False), at_zero == 0),
+        Step("For positive x the derivative is the constant c.",
+             "sympy.diff with x > 0 (Max(0, c x) = c x there)",
+             sympy.Eq(sympy.Derivative(sympy.Symbol("f_c"), xp), deriv_pos, evaluate=False),
+             deriv_pos == c),
+    ]
+
+
+def _small_gradient_exact(fc, c, c_val, p_val, value, grad, same: bool) -> list[Step]:
+    """The text's c and p, and f_c(p), f_c'(p) exactly (checked against the precision lab)."""
+    return [
+        Step("The text's values.", "the example's choice",
+             sympy.Eq(c, c_val, evaluate=False)),
+        Step("", "the example's choice", sympy.Eq(sympy.Symbol("p"), p_val, evaluate=False)),
+        Step("The value at p, exactly: far above the minimum 0.",
+             "exact rational arithmetic; symgrad.analysis.precision.small_gradient gives the same",
+             sympy.Eq(fc(sympy.Symbol("p")), value, evaluate=False), same),
+        Step("The derivative at p, exactly.",
+             "the derivative above at x = p; "
+             "symgrad.analysis.precision.small_gradient gives the same",
+             sympy.Eq(sympy.Derivative(sympy.Symbol("f_c"), sympy.Symbol("p")), grad,
+                      evaluate=False), grad == c_val and same),
+    ]
+
+
+def small_gradient_document(example=None) -> Document:
+    """f_c(x) = max(0, c x): a tiny gradient far from the minimum (the text's example).
+
+    ``example``: the precision lab's :class:`~symgrad.analysis.precision.SmallGradient` to show
+    (``symgrad report`` passes the one its page shows, computed once for its formats);
+    by default it is computed here for every format.
+    """
+    from symgrad.analysis.precision.small_gradient import small_gradient_example
+
+    c = sympy.Symbol("c", positive=True)
+    fc = sympy.Function("f_c")
+    f = sympy.Max(0, c * _X)
+    c_val, p_val = text.C, text.P
+    xp = sympy.Symbol("x", positive=True)
+    deriv_pos = sympy.diff(f.xreplace({_X: xp}), xp)
+    value = f.xreplace({c: c_val, _X: p_val})
+    grad = deriv_pos.xreplace({c: c_val, xp: p_val})
+    defs = _small_gradient_definition(f, fc, c, xp, deriv_pos)
+    # the precision lab's computation of the same example
+    lab = small_gradient_example() if example is None else example
+    same = (sympy.Rational(parse_number(lab.exact_value)) == value
+            and sympy.Rational(parse_number(lab.exact_derivative)) == grad)
+    exact = _small_gradient_exact(fc, c, c_val, p_val, value, grad, same)
+    formats = [Step(f"{r.format}: p is {r.p} ({r.status_p}), c is {r.c} ({r.status_c}), "
+                    f"f_c(p) is {r.value} and f_c'(p) is {r.derivative} ({r.status_derivative}).",
+                    "symgrad.analysis.precision.small_gradient: "
+                    "each operation rounded to the format")
+               for r in lab.rows]
+    numeric = _arbitrary_precision_steps(fc, c)
     p_sym = sympy.Symbol("p")
     closing = ("The gradient ", grad, " is tiny while ",
                sympy.Eq(fc(p_sym), value, evaluate=False), " is far above the minimum 0, and "
                "the nearest minimiser (", sympy.Le(_X, 0, evaluate=False), ") is at distance ",
                p_val, ". A small gradient does not mean a point close to the optimum.")
-    note = ("The text states the derivative at p as ", sympy.Rational(1, 10**99), "; with ",
+    note = ("The text states the derivative at p as ",
+            sympy.Integer(10) ** text.FC_PRINTED_EXPONENT, "; with ",
             sympy.Eq(c, c_val, evaluate=False), " the derivative computed above is c itself, ",
             grad, ". The conclusion is unchanged.")
     return Document("A small gradient far from the minimum", (
@@ -155,12 +176,8 @@ def small_gradient_document(example=None) -> Document:
 
 # -- machine epsilon --------------------------------------------------------------------
 def _finfo(name: str):
-    import ml_dtypes
-    import numpy as np
-
-    dtype = ml_dtypes.bfloat16 if name == "bfloat16" else getattr(np, name)
-    info = ml_dtypes.finfo(dtype) if name == "bfloat16" else np.finfo(dtype)
-    return dtype, Fraction(float(info.eps)), Fraction(float(info.smallest_subnormal))
+    info = format_info(name)
+    return info.dtype, Fraction(info.eps), Fraction(info.smallest_subnormal)
 
 
 def _pow2(value: Fraction) -> sympy.Expr:
@@ -215,16 +232,8 @@ def _crossing_checked(depth: int, threshold: Fraction) -> tuple[bool, object]:
         return bool(g < t and before > t), g
 
 
-def machine_epsilon_document(max_depth: int = SCAN_DEPTH, *,
-                             formats: tuple[str, ...] = FORMATS, depths: bool = True) -> Document:
-    """Machine epsilon, and where updates vanish (:mod:`symgrad.analysis.precision.scan`).
-
-    ``formats``: the formats shown.  ``depths=False`` leaves out the depth scan of the
-    text's chain (weights 1, learning rate 1): ``symgrad report`` shows its own scan,
-    for its own weights and learning rate, instead.
-    """
-    from symgrad.analysis.precision.scan import scan_depths
-
+def _rule_steps(formats: tuple[str, ...]) -> tuple[list[Step], dict]:
+    """Each format's epsilon, the rounding rule of small updates, and its smallest subnormal."""
     rule_steps = []
     info = {}
     for name in formats:
@@ -245,19 +254,11 @@ def machine_epsilon_document(max_depth: int = SCAN_DEPTH, *,
             ("The smallest subnormal number; a value below half of it rounds to zero."),
             "numpy.finfo / ml_dtypes.finfo; the tie at half rounds to the even neighbour 0",
             sympy.Eq(sympy.Symbol(f"tiny_{name}"), _pow2(tiny), evaluate=False)))
-    eps64 = _finfo("float64")[1]
-    rules = Section("Machine epsilon and the rounding of small updates",
-                    ("An update smaller than the spacing of the numbers near the weight cannot "
-                     "be performed: the weight rounds back to itself. In float64 the spacing at "
-                     "1 is ", _pow2(eps64), "."), tuple(rule_steps))
-    note = ("The text says updates smaller than epsilon cannot be performed; for a weight "
-            "equal to 1 and a descent step the exact limit is a quarter of epsilon (half of "
-            "it for a step upwards).")
-    if not depths:
-        return Document("Machine epsilon and vanishing updates", (rules,),
-                        "Machine epsilon and the rounding rule that makes updates vanish. All "
-                        "numbers were computed when this document was built.", (note,))
-    scan = scan_depths([Fraction(1)] * max_depth, lr=Fraction(1), formats=formats)
+    return rule_steps, info
+
+
+def _scan_steps(scan, formats: tuple[str, ...], info: dict, max_depth: int) -> list[Step]:
+    """The depths at which the updates of the text's chain vanish, each checked."""
     w1 = Chain(2).weights[0]
     scan_steps = [Step(
         ("For the text's chain with every weight 1 and learning rate 1, the step of ", w1,
@@ -296,6 +297,34 @@ def machine_epsilon_document(max_depth: int = SCAN_DEPTH, *,
                 (f"{name}: {what} from depth ", sympy.Integer(depth), " on.") if depth else
                 f"{name}: {what} at no depth up to {max_depth}.",
                 "symgrad.analysis.precision.scan: the recurrence in the format's arithmetic"))
+    return scan_steps
+
+
+def machine_epsilon_document(max_depth: int = SCAN_DEPTH, *,
+                             formats: tuple[str, ...] = FORMATS, depths: bool = True) -> Document:
+    """Machine epsilon, and where updates vanish (:mod:`symgrad.analysis.precision.scan`).
+
+    ``formats``: the formats shown.  ``depths=False`` leaves out the depth scan of the
+    text's chain (weights 1, learning rate 1): ``symgrad report`` shows its own scan,
+    for its own weights and learning rate, instead.
+    """
+    from symgrad.analysis.precision.scan import scan_depths
+
+    rule_steps, info = _rule_steps(formats)
+    eps64 = _finfo("float64")[1]
+    rules = Section("Machine epsilon and the rounding of small updates",
+                    ("An update smaller than the spacing of the numbers near the weight cannot "
+                     "be performed: the weight rounds back to itself. In float64 the spacing at "
+                     "1 is ", _pow2(eps64), "."), tuple(rule_steps))
+    note = ("The text says updates smaller than epsilon cannot be performed; for a weight "
+            "equal to 1 and a descent step the exact limit is a quarter of epsilon (half of "
+            "it for a step upwards).")
+    if not depths:
+        return Document("Machine epsilon and vanishing updates", (rules,),
+                        "Machine epsilon and the rounding rule that makes updates vanish. All "
+                        "numbers were computed when this document was built.", (note,))
+    scan = scan_depths([Fraction(1)] * max_depth, lr=Fraction(1), formats=formats)
+    scan_steps = _scan_steps(scan, formats, info, max_depth)
     intro = ("Machine epsilon, the rounding rule that makes updates vanish, and the depths of "
              "the text's sigmoid chain at which they vanish. All numbers were computed when "
              "this document was built.")

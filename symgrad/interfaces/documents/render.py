@@ -1,15 +1,20 @@
-"""Renderers of a document (:mod:`symgrad.interfaces.documents.model`): LaTeX, Markdown, text, HTML.
+"""Renderers of a document (:mod:`symgrad.interfaces.documents.model`): one walker, five formats.
 
-Every formula is printed from its SymPy object by :mod:`symgrad.present.latex`; the
-renderers only arrange printed pieces and escape the prose.
+:class:`Renderer` walks a document once (title, introduction, sections with
+their prose, steps and closing, notes) and asks a per-format hook for each
+part, the way a SymPy ``Printer`` asks ``_print_<Class>``.  Every formula is
+printed from its SymPy object by :mod:`symgrad.present.latex` or
+:mod:`symgrad.present.mathml`; the renderers only arrange printed pieces and
+escape the prose.
 
-* LaTeX: a standalone ``article`` that needs ``amsmath`` only and compiles
-  with ``pdflatex -halt-on-error``.  An equation whose right-hand side is a long
-  product is set in ``multline*`` with the factors (each printed by the
-  printer) spread over lines, so that nothing runs off the page.
-* Markdown: GitHub math, ``$...$`` inline and ``$$`` blocks on their own lines.
-* Text: the plain-text printer (SymPy-parsable expressions, ``a = b``).
-* HTML (Jupyter): headings, paragraphs and ``\\[...\\]`` for MathJax.
+* ``latex``: a standalone ``article`` that needs ``amsmath`` only and compiles
+  with ``pdflatex -halt-on-error`` (long products in ``multline*``, see
+  :mod:`symgrad.interfaces.documents.latex_layout`).
+* ``markdown``: GitHub math, ``$...$`` inline and ``$$`` blocks on their own lines.
+* ``text``: the plain-text printer (SymPy-parsable expressions, ``a = b``).
+* ``html``: headings, paragraphs and ``\\[...\\]`` for MathJax (Jupyter).
+* ``mathml``: an HTML fragment with MathML formulas, no script needed (the
+  report's derivation section); its steps use the report page's classes.
 
 Output depends only on the document, so it is byte-identical across runs.
 
@@ -18,6 +23,8 @@ Output depends only on the document, so it is byte-identical across runs.
 >>> d = Document("T", (Section("S", "", (Step("A step.", "why", sympy.Symbol("x")),)),))
 >>> "\\\\documentclass" in to_latex(d)
 True
+>>> "<math" in to_mathml_html(d)
+True
 """
 
 from __future__ import annotations
@@ -25,14 +32,28 @@ from __future__ import annotations
 import html
 import re
 
-import sympy
-from sympy.printing.precedence import PRECEDENCE
-
-from symgrad.interfaces.documents.model import Document, Prose, Step, prose_parts
-from symgrad.present.latex import SymgradLatexPrinter, latex, text
+from symgrad.interfaces.documents.latex_layout import (
+    LINE_WIDTH,
+    display_latex,
+    escape_latex,
+    preamble,
+    visual_len,
+)
+from symgrad.interfaces.documents.model import Document, Prose, Section, Step, prose_parts
+from symgrad.interfaces.documents.model import register_renderer as _register
+from symgrad.present.html import verdict_badge
+from symgrad.present.latex import latex, text
+from symgrad.present.mathml import to_mathml
 
 __all__ = [
     "LINE_WIDTH",
+    "RENDERERS",
+    "HtmlRenderer",
+    "LatexRenderer",
+    "MarkdownRenderer",
+    "MathMLRenderer",
+    "Renderer",
+    "TextRenderer",
     "escape_latex",
     "escape_markdown",
     "latex_body",
@@ -41,59 +62,10 @@ __all__ = [
     "to_html",
     "to_latex",
     "to_markdown",
+    "to_mathml_html",
     "to_text",
     "visual_len",
 ]
-
-#: approximate number of visible math characters per displayed line in the PDF
-LINE_WIDTH = 72
-
-_LATEX_SPECIALS = {
-    "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
-    "$": r"\$",
-    "&": r"\&",
-    "#": r"\#",
-    "^": r"\^{}",
-    "_": r"\_",
-    "%": r"\%",
-    "~": r"\~{}",
-    "<": r"\textless{}",
-    ">": r"\textgreater{}",
-}
-
-_PREAMBLE = r"""\documentclass[11pt]{article}
-\usepackage{amsmath}
-\setlength{\textwidth}{16cm}
-\setlength{\oddsidemargin}{0cm}
-\setlength{\evensidemargin}{0cm}
-\setlength{\textheight}{23cm}
-\setlength{\topmargin}{-1.5cm}
-\setlength{\parindent}{0pt}
-\setlength{\parskip}{0.6ex}
-\allowdisplaybreaks
-\sloppy
-"""
-
-
-def preamble(*packages: str) -> str:
-    """The documents' LaTeX preamble (page layout, amsmath) plus ``packages``.
-
-    >>> preamble("longtable").splitlines()[-1]
-    '\\\\usepackage{longtable}'
-    """
-    return _PREAMBLE + "".join(r"\usepackage{%s}" % p + "\n" for p in packages)
-
-
-def escape_latex(value: str) -> str:
-    """Escape LaTeX's special characters in prose.
-
-    >>> escape_latex("50% of x_1")
-    '50\\\\% of x\\\\_1'
-    """
-    return "".join(_LATEX_SPECIALS.get(ch, ch) for ch in value)
-
 
 _MD_SPECIALS = re.compile(r"([\\`*_<>$])")
 
@@ -107,120 +79,216 @@ def escape_markdown(value: str) -> str:
     return _MD_SPECIALS.sub(r"\\\1", value)
 
 
-_ESCAPE = {"latex": escape_latex, "html": html.escape, "markdown": escape_markdown,
-           "text": lambda v: v}
-
-
-def _prose(prose: Prose, fmt: str) -> str:
-    out = []
-    for part in prose_parts(prose):
-        if isinstance(part, str):
-            out.append(_ESCAPE[fmt](part))
-        elif fmt == "text":
-            out.append(text(part))
-        elif fmt == "html":
-            out.append(r"\(" + html.escape(latex(part)) + r"\)")
-        else:
-            out.append("$" + latex(part) + "$")
-    return "".join(out)
-
-
 def _tag(step: Step) -> str:
     if step.verified is None:
         return ""
     return " [verified]" if step.verified else " [NOT VERIFIED: the check failed]"
 
 
-# -- LaTeX ------------------------------------------------------------------------------
-_COMMAND = re.compile(r"\\(left|right)(?![a-zA-Z])|\\[a-zA-Z]+|[{}_^ ]")
+class Renderer:
+    """The walk over a document; a format overrides the hooks (each returns lines).
+
+    >>> class Titles(Renderer):
+    ...     def section(self, i, sec): return [sec.title]
+    >>> Titles().render(Document("T", (Section("A"), Section("B"))))
+    'A\\nB\\n'
+    """
+
+    def render(self, doc: Document) -> str:
+        out = self.head(doc)
+        if doc.introduction:
+            out += self.paragraph(doc.introduction)
+        n = 0
+        for i, sec in enumerate(doc.sections, 1):
+            out += self.section(i, sec)
+            if sec.prose:
+                out += self.paragraph(sec.prose)
+            for step in sec.steps:
+                n += 1
+                out += self.step(n, step)
+            if sec.closing:
+                out += self.paragraph(sec.closing)
+        for note in doc.notes:
+            out += self.note(note)
+        return self.finish(out)
+
+    # -- hooks ----------------------------------------------------------------------
+    def escape(self, value: str) -> str:
+        return value
+
+    def math(self, expr) -> str:
+        """An inline formula."""
+        return text(expr)
+
+    def prose(self, prose: Prose) -> str:
+        return "".join(self.escape(p) if isinstance(p, str) else self.math(p)
+                       for p in prose_parts(prose))
+
+    def head(self, doc: Document) -> list[str]:
+        return []
+
+    def section(self, i: int, sec: Section) -> list[str]:
+        return []
+
+    def paragraph(self, prose: Prose) -> list[str]:
+        return [self.prose(prose), ""]
+
+    def step(self, n: int, step: Step) -> list[str]:
+        return []
+
+    def note(self, note: Prose) -> list[str]:
+        return []
+
+    def finish(self, lines: list[str]) -> str:
+        return "\n".join(lines).rstrip("\n") + "\n"
 
 
-_WORDS = {"tanh", "sinh", "cosh", "exp", "log", "sin", "cos", "lim", "max", "min", "prod"}
+class LatexRenderer(Renderer):
+    """The body of the LaTeX document (no preamble): :func:`latex_sections`."""
+
+    def escape(self, value: str) -> str:
+        return escape_latex(value)
+
+    def math(self, expr) -> str:
+        return "$" + latex(expr) + "$"
+
+    def section(self, i: int, sec: Section) -> list[str]:
+        return [r"\section{%s}" % escape_latex(sec.title)]
+
+    def paragraph(self, prose: Prose) -> list[str]:
+        return [self.prose(prose) + "\n"]
+
+    def step(self, n: int, step: Step) -> list[str]:
+        out = [r"\paragraph{Step %d.} %s" % (n, self.prose(step.statement))]
+        if step.equation is not None:
+            out.append(display_latex(step.equation))
+        out.append(r"\emph{Justification:} " + escape_latex(step.justification + _tag(step))
+                   + "\n")
+        return out
+
+    def note(self, note: Prose) -> list[str]:
+        return [r"\noindent\emph{Note:} " + self.prose(note) + "\n"]
+
+    def finish(self, lines: list[str]) -> list[str]:  # type: ignore[override]
+        return lines
 
 
-def _shown(match: re.Match) -> str:
-    token = match.group(0)
-    if match.group(1) or len(token) == 1 or token == r"\operatorname":
-        return ""
-    return "x" * (len(token) - 1 if token[1:] in _WORDS else 1)
+class MarkdownRenderer(Renderer):
+    """GitHub Markdown with ``$...$`` and ``$$`` math."""
+
+    def escape(self, value: str) -> str:
+        return escape_markdown(value)
+
+    def math(self, expr) -> str:
+        return "$" + latex(expr) + "$"
+
+    def head(self, doc: Document) -> list[str]:
+        return [f"# {escape_markdown(doc.title)}", ""]
+
+    def section(self, i: int, sec: Section) -> list[str]:
+        return [f"## {i}. {escape_markdown(sec.title)}", ""]
+
+    def step(self, n: int, step: Step) -> list[str]:
+        out = [f"**Step {n}.** {self.prose(step.statement)}", ""]
+        if step.equation is not None:
+            out += ["$$", latex(step.equation), "$$", ""]
+        return [*out, f"*Justification:* {escape_markdown(step.justification + _tag(step))}",
+                ""]
+
+    def note(self, note: Prose) -> list[str]:
+        return [f"*Note:* {self.prose(note)}", ""]
 
 
-def visual_len(tex: str) -> int:
-    """Rough count of the characters a formula shows (most commands count as one)."""
-    return len(_COMMAND.sub(_shown, tex))
+class TextRenderer(Renderer):
+    """Plain text: prose, SymPy-parsable equations (``a = b``) and justifications."""
+
+    def head(self, doc: Document) -> list[str]:
+        return [doc.title, "=" * len(doc.title), ""]
+
+    def section(self, i: int, sec: Section) -> list[str]:
+        head = f"{i}. {sec.title}"
+        return [head, "-" * len(head), ""]
+
+    def step(self, n: int, step: Step) -> list[str]:
+        out = [f"Step {n}. {self.prose(step.statement)}"]
+        if step.equation is not None:
+            out.append("    " + text(step.equation))
+        return [*out, f"    by: {step.justification}{_tag(step)}", ""]
+
+    def note(self, note: Prose) -> list[str]:
+        return [f"Note: {self.prose(note)}", ""]
 
 
-def _split_factors(expr: sympy.Basic) -> list[str] | None:
-    """The factors of a long product, each printed by the printer; None if not a plain one."""
-    if not isinstance(expr, sympy.Mul) or sympy.fraction(expr)[1] != 1:
-        return None
-    coeff, rest = expr.as_coeff_Mul()
-    if coeff.is_negative:
-        return None
-    printer = SymgradLatexPrinter()
-    pieces = [] if coeff == 1 else [printer._print(coeff)]
-    factors = rest.as_ordered_factors()
-    for n, f in enumerate(factors):
-        last_product = isinstance(f, sympy.Product) and n == len(factors) - 1
-        pieces.append(printer._print(f) if last_product
-                      else printer.parenthesize(f, PRECEDENCE["Mul"]))
-    return pieces
+class HtmlRenderer(Renderer):
+    """HTML with MathJax delimiters, for Jupyter's ``_repr_html_``."""
+
+    def escape(self, value: str) -> str:
+        return html.escape(value)
+
+    def math(self, expr) -> str:
+        return r"\(" + html.escape(latex(expr)) + r"\)"
+
+    def display(self, expr) -> str:
+        return r"<p>\[" + html.escape(latex(expr)) + r"\]</p>"
+
+    def head(self, doc: Document) -> list[str]:
+        return [f"<h2>{html.escape(doc.title)}</h2>"]
+
+    def section(self, i: int, sec: Section) -> list[str]:
+        return [f"<h3>{i}. {html.escape(sec.title)}</h3>"]
+
+    def paragraph(self, prose: Prose) -> list[str]:
+        return [f"<p>{self.prose(prose)}</p>"]
+
+    def step(self, n: int, step: Step) -> list[str]:
+        out = [f"<p><b>Step {n}.</b> {self.prose(step.statement)}</p>"]
+        if step.equation is not None:
+            out.append(self.display(step.equation))
+        return [*out, f"<p><i>Justification:</i> "
+                      f"{html.escape(step.justification + _tag(step))}</p>"]
+
+    def note(self, note: Prose) -> list[str]:
+        return [f"<p><i>Note:</i> {self.prose(note)}</p>"]
+
+    def finish(self, lines: list[str]) -> str:
+        return "\n".join(lines) + "\n"
 
 
-_RELATIONS = {sympy.Equality: "=", sympy.LessThan: r"\leq", sympy.GreaterThan: r"\geq",
-              sympy.StrictLessThan: "<", sympy.StrictGreaterThan: ">"}
+class MathMLRenderer(HtmlRenderer):
+    """An HTML fragment with MathML formulas (no script), in the report page's classes:
+    the title and sections as ``h3``, each step a ``div.step`` with its equation in
+    ``div.eq`` and its justification in ``div.why``, a verified step with a badge."""
 
+    def math(self, expr) -> str:
+        return to_mathml(expr, display="inline")
 
-def _display_latex(eq: sympy.Basic) -> str:
-    tex = latex(eq)
-    rel = _RELATIONS.get(type(eq))
-    if visual_len(tex) <= LINE_WIDTH or rel is None:
-        return "\\[\n" + tex + "\n\\]"
-    left = _split_factors(eq.lhs) or [latex(eq.lhs)]
-    right = _split_factors(eq.rhs) or [latex(eq.rhs)]
-    lines: list[str] = [""]
-    for piece in [*left[:-1], left[-1] + " " + rel, *right]:
-        if lines[-1] and visual_len(lines[-1] + " " + piece) > LINE_WIDTH:
-            lines.append(piece)
-        else:
-            lines[-1] = (lines[-1] + " " + piece).strip()
-    if len(lines) == 1:
-        return "\\[\n" + tex + "\n\\]"
-    return "\\begin{multline*}\n" + " \\\\\n".join(lines) + "\n\\end{multline*}"
+    def display(self, expr) -> str:
+        return f'<div class="eq">{to_mathml(expr)}</div>'
 
+    def head(self, doc: Document) -> list[str]:
+        return [f"<h3>{html.escape(doc.title)}</h3>"]
 
-def _step_latex(n: int, step: Step) -> list[str]:
-    out = [r"\paragraph{Step %d.} %s" % (n, _prose(step.statement, "latex"))]
-    if step.equation is not None:
-        out.append(_display_latex(step.equation))
-    out.append(r"\emph{Justification:} " + escape_latex(step.justification + _tag(step)) + "\n")
-    return out
+    def step(self, n: int, step: Step) -> list[str]:
+        badge = ("" if step.verified is None else " " + verdict_badge(
+            "verified" if step.verified else "not verified").html)
+        eq = "" if step.equation is None else self.display(step.equation)
+        return [f'<div class="step"><div class="steptitle">Step {n}. '
+                f"{self.prose(step.statement)}{badge}</div>{eq}"
+                f'<div class="why">by: {html.escape(step.justification)}</div></div>']
+
+    def note(self, note: Prose) -> list[str]:
+        return [f"<p><i>Note:</i> {self.prose(note)}</p>"]
 
 
 def latex_sections(doc: Document) -> list[str]:
-    """The body of the LaTeX document (no preamble)."""
-    out: list[str] = []
-    if doc.introduction:
-        out.append(_prose(doc.introduction, "latex") + "\n")
-    n = 0
-    for sec in doc.sections:
-        out.append(r"\section{%s}" % escape_latex(sec.title))
-        if sec.prose:
-            out.append(_prose(sec.prose, "latex") + "\n")
-        for step in sec.steps:
-            n += 1
-            out.extend(_step_latex(n, step))
-        if sec.closing:
-            out.append(_prose(sec.closing, "latex") + "\n")
-    for note in doc.notes:
-        out.append(r"\noindent\emph{Note:} " + _prose(note, "latex") + "\n")
-    return out
+    """The body of the LaTeX document (no preamble), as a list of blocks."""
+    return LatexRenderer().render(doc)  # type: ignore[return-value]
 
 
 def to_latex(doc: Document) -> str:
     """A standalone LaTeX document (``pdflatex -halt-on-error`` compiles it)."""
     head = [
-        _PREAMBLE,
+        preamble(),
         r"\title{%s}" % escape_latex(doc.title),
         r"\author{generated by symgrad}",
         r"\date{}",
@@ -240,75 +308,29 @@ def latex_body(doc: Document) -> str:
     return "$\\displaystyle \\begin{array}{l}" + r" \\ ".join(rows) + r"\end{array}$"
 
 
-# -- Markdown ---------------------------------------------------------------------------
 def to_markdown(doc: Document) -> str:
     """GitHub Markdown with ``$...$`` and ``$$`` math."""
-    out = [f"# {escape_markdown(doc.title)}", ""]
-    if doc.introduction:
-        out += [_prose(doc.introduction, "markdown"), ""]
-    n = 0
-    for i, sec in enumerate(doc.sections, 1):
-        out += [f"## {i}. {escape_markdown(sec.title)}", ""]
-        if sec.prose:
-            out += [_prose(sec.prose, "markdown"), ""]
-        for step in sec.steps:
-            n += 1
-            out += [f"**Step {n}.** {_prose(step.statement, 'markdown')}", ""]
-            if step.equation is not None:
-                out += ["$$", latex(step.equation), "$$", ""]
-            out += [f"*Justification:* {escape_markdown(step.justification + _tag(step))}", ""]
-        if sec.closing:
-            out += [_prose(sec.closing, "markdown"), ""]
-    for note in doc.notes:
-        out += [f"*Note:* {_prose(note, 'markdown')}", ""]
-    return "\n".join(out).rstrip("\n") + "\n"
+    return MarkdownRenderer().render(doc)
 
 
-# -- plain text -------------------------------------------------------------------------
 def to_text(doc: Document) -> str:
     """Plain text: prose, SymPy-parsable equations (``a = b``) and justifications."""
-    out = [doc.title, "=" * len(doc.title), ""]
-    if doc.introduction:
-        out += [_prose(doc.introduction, "text"), ""]
-    n = 0
-    for i, sec in enumerate(doc.sections, 1):
-        head = f"{i}. {sec.title}"
-        out += [head, "-" * len(head), ""]
-        if sec.prose:
-            out += [_prose(sec.prose, "text"), ""]
-        for step in sec.steps:
-            n += 1
-            out.append(f"Step {n}. {_prose(step.statement, 'text')}")
-            if step.equation is not None:
-                out.append("    " + text(step.equation))
-            out += [f"    by: {step.justification}{_tag(step)}", ""]
-        if sec.closing:
-            out += [_prose(sec.closing, "text"), ""]
-    for note in doc.notes:
-        out += [f"Note: {_prose(note, 'text')}", ""]
-    return "\n".join(out).rstrip("\n") + "\n"
+    return TextRenderer().render(doc)
 
 
-# -- HTML (Jupyter) ---------------------------------------------------------------------
 def to_html(doc: Document) -> str:
     """HTML with MathJax delimiters, for Jupyter's ``_repr_html_``."""
-    out = [f"<h2>{html.escape(doc.title)}</h2>"]
-    if doc.introduction:
-        out.append(f"<p>{_prose(doc.introduction, 'html')}</p>")
-    n = 0
-    for i, sec in enumerate(doc.sections, 1):
-        out.append(f"<h3>{i}. {html.escape(sec.title)}</h3>")
-        if sec.prose:
-            out.append(f"<p>{_prose(sec.prose, 'html')}</p>")
-        for step in sec.steps:
-            n += 1
-            out.append(f"<p><b>Step {n}.</b> {_prose(step.statement, 'html')}</p>")
-            if step.equation is not None:
-                out.append(r"<p>\[" + html.escape(latex(step.equation)) + r"\]</p>")
-            out.append(f"<p><i>Justification:</i> {html.escape(step.justification + _tag(step))}"
-                       "</p>")
-        if sec.closing:
-            out.append(f"<p>{_prose(sec.closing, 'html')}</p>")
-    for note in doc.notes:
-        out.append(f"<p><i>Note:</i> {_prose(note, 'html')}</p>")
-    return "\n".join(out) + "\n"
+    return HtmlRenderer().render(doc)
+
+
+def to_mathml_html(doc: Document) -> str:
+    """An HTML fragment with MathML formulas (see :class:`MathMLRenderer`)."""
+    return MathMLRenderer().render(doc)
+
+
+#: format name -> renderer of a whole document (what :meth:`Document.render` uses)
+RENDERERS = {"latex": to_latex, "markdown": to_markdown, "text": to_text, "html": to_html,
+             "mathml": to_mathml_html}
+for _fmt, _fn in RENDERERS.items():
+    _register(_fmt, _fn)
+_register("latex-body", latex_body)

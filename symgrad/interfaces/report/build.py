@@ -23,20 +23,22 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from symgrad.base.errors import SymgradError
 from symgrad.base.interrupts import checkpoint
 from symgrad.base.output import dumps_json, ensure_writable_dir, write_atomic
 from symgrad.core.chain import Chain, validate_depth
-from symgrad.interfaces.report.model import Context, LeftOut, ReportOptions, Section
+from symgrad.interfaces.report import latexpdf, numerics, stationary, verification
+from symgrad.interfaces.report import sections as symbolic
+from symgrad.interfaces.report.model import Context, LeftOut, ReportOptions, Section, Step
 from symgrad.interfaces.report.page import TITLE, command_line, page_parts
 from symgrad.numeric.weights import parse_number, parse_weights
 from symgrad.present import html
 from symgrad.present.progress import task_progress
 
-__all__ = ["FILE_DESCRIPTIONS", "MARKER", "MAX_SCAN_DEPTH", "STEPS", "TITLE", "Report",
+__all__ = ["FILE_DESCRIPTIONS", "MARKER", "MAX_SCAN_DEPTH", "SECTIONS", "STEPS", "TITLE", "Report",
            "build_report", "check_folder", "command_line", "page_parts", "prepare_folder"]
 
 #: the title of the page and of report.tex
@@ -58,24 +60,19 @@ FILE_DESCRIPTIONS = {
 }
 
 
-def _steps() -> dict[str, Callable[[Context], Section]]:
-    from symgrad.interfaces.report import latexpdf, numerics, sections, stationary, verification
-
-    return {
-        "derivation": sections.derivation_section,
-        "verification": verification.verification_section,
-        "reference": sections.reference_section,
-        "formats": numerics.formats_section,
-        "scan": numerics.scan_section,
-        "small_gradient": numerics.small_gradient_section,
-        "stationary": stationary.stationary_section,
-        "latex": latexpdf.latex_section,
-    }
-
-
+#: step name -> the builder of its section, in page order
+SECTIONS: dict[str, Step] = {
+    "derivation": symbolic.derivation_section,
+    "verification": verification.verification_section,
+    "reference": symbolic.reference_section,
+    "formats": numerics.formats_section,
+    "scan": numerics.scan_section,
+    "small_gradient": numerics.small_gradient_section,
+    "stationary": stationary.stationary_section,
+    "latex": latexpdf.latex_section,
+}
 #: every step, in page order
-STEPS = ("derivation", "verification", "reference", "formats", "scan", "small_gradient",
-         "stationary", "latex")
+STEPS = tuple(SECTIONS)
 
 
 class Report:
@@ -146,7 +143,7 @@ class Report:
         folder = prepare_folder(out, force=force)
         files = self.files
         old = _previous_files(folder)
-        write_atomic(folder / MARKER, dumps_json({"schema": "symgrad.interfaces.report-marker/1",
+        write_atomic(folder / MARKER, dumps_json({"schema": "symgrad.report-marker/1",
                                                   "files": sorted(files)}))
         # the page last: once index.html is there, everything it refers to is too
         order = sorted(files, key=lambda n: (n == "index.html", n))
@@ -218,20 +215,18 @@ def build_report(options: ReportOptions | None = None, *, quiet: bool = True,
     """Compute every section of the report (nothing is written to disk)."""
     options = options or ReportOptions()
     chain, weights = _validate(options)
-    table = _steps()
-    unknown = [s for s in steps if s not in table]
+    unknown = [s for s in steps if s not in SECTIONS]
     if unknown:
         raise SymgradError(f"unknown report step {unknown[0]!r}", hint=f"use {', '.join(STEPS)}")
-    ctx = Context(options, chain, weights)
+    ctx = Context(options, chain, weights, steps=SECTIONS)
     sections: list[Section] = []
     timings: dict[str, float] = {}
-    ctx.cache["sections"] = sections  # the sections built so far (report.tex shows them)
     with task_progress("symgrad report", total=len(steps), quiet=quiet) as bar:
         for name in steps:
             checkpoint()  # a Ctrl-C swallowed inside a C callback still stops here
             bar.describe(f"report: {name}")
             start = time.perf_counter()
-            sections.append(table[name](ctx))
+            sections.append(ctx.section(name))
             timings[name] = time.perf_counter() - start
             bar.advance()
     return Report(options, chain, sections, timings)

@@ -1,69 +1,50 @@
-"""The text's own claims, decided by ``symgrad check`` (``check_claim``).
+"""The text's claims, decided: the claim runner's results as a table.
 
-Each claim is written in symgrad's safe expression syntax; the verdict (TRUE,
-FALSE or UNDECIDED) and its evidence come from the claim checker.  The f_c
-claim's left side is not typed in: it is SymPy's derivative of
-max(0, c x) at the text's p (:func:`symgrad.analysis.precision.small_gradient_example`).
+The claims are the records of :data:`symgrad.core.text.CLAIMS` (the quote, the
+claim as symgrad reads it, the verdict expected); the runner
+:func:`symgrad.analysis.verify.claim_examples.run_examples` (``symgrad check
+--examples``) builds and decides each one.  This module lays the results out.
 
->>> [text for _, text in TEXT_CLAIMS][:2]
-['sigmoid(t) >= 0', 'sigmoid(t) <= 1']
+>>> html, facts = claims_html()
+>>> facts[0][1]
+'18 TRUE, 4 FALSE; all 22 as expected'
 """
 
 from __future__ import annotations
 
-from symgrad.analysis.verdicts import Verdict
-from symgrad.interfaces.report.model import Context, LeftOut
-from symgrad.interfaces.report.optional import load
+from symgrad.analysis.verify.claim_examples import run_examples
+from symgrad.base.verdicts import Verdict
 from symgrad.present.html import paragraph, table, verdict_badge
 
-__all__ = ["TEXT_CLAIMS", "claims_html"]
-
-#: (what the text says, the claim as symgrad check reads it)
-TEXT_CLAIMS = (
-    ("σ(t) ∈ [0, 1] (lower end)", "sigmoid(t) >= 0"),
-    ("σ(t) ∈ [0, 1] (upper end)", "sigmoid(t) <= 1"),
-    ("σ'(t) = σ(t)(1 − σ(t)) ∈ [0, 1] (lower end)", "sigmoid(t)*(1 - sigmoid(t)) >= 0"),
-    ("σ'(t) ∈ [0, 1] (upper end)", "sigmoid(t)*(1 - sigmoid(t)) <= 1"),
-    ("sharper than the text: σ'(t) ≤ 1/4", "sigmoid(t)*(1 - sigmoid(t)) <= 1/4"),
-)
+__all__ = ["claims_html"]
 
 
-def _fc_claim() -> tuple[str, str] | None:
-    precision, _ = load("symgrad.analysis.precision", what="the f_c claim")
-    if precision is None:
-        return None
-    ex = precision.small_gradient_example()
-    return ("f_c'(p) = 10^-99 for p = 10^9999, c = 10^-90 (as the text writes it)",
-            f"{ex.exact_derivative} == 1e-99")
-
-
-def claims_html(ctx: Context) -> tuple[str, list[tuple[str, str]], list[LeftOut]]:
-    """The claims table, key facts, and notes for what is missing."""
-    claims_mod, missing = load("symgrad.analysis.claims", what="the text's claims")
-    if claims_mod is None:
-        return "", [], [missing]
-    claims = list(TEXT_CLAIMS)
-    fc = _fc_claim()
-    if fc is not None:
-        claims.append(fc)
+def claims_html() -> tuple[str, list[tuple[str, str]]]:
+    """The claims table and its key fact."""
+    results = run_examples()
     rows, counts = [], {Verdict.TRUE: 0, Verdict.FALSE: 0, Verdict.UNDECIDED: 0}
-    for said, text in claims:
-        res = claims_mod.check_claim(text)
+    expected = 0
+    for ex, res in results:
         verdict = Verdict(res.verdict)  # the word symgrad check prints
         counts[verdict] = counts.get(verdict, 0) + 1
-        rows.append([said, res.claim, verdict_badge(verdict.word),
-                     f"{res.method}: {res.evidence}"])
+        expected += verdict is ex.expected
+        evidence = f"{res.method}: {res.evidence}" + (f" ({ex.note})" if ex.note else "")
+        rows.append([ex.quote, res.claim, verdict_badge(verdict.word), ex.expected.word,
+                     evidence])
     html = "\n".join([
         '<h3 id="claims">The text\'s claims, decided by symgrad check</h3>',
-        paragraph("For every real t unless a value is given. FALSE is a finding about the "
-                  "text: the derivative of max(0, c x) at p > 0 is c = 1e-90, not 1e-99 "
-                  "(the point of the example stands: a tiny gradient far from the minimum)."
-                  if fc is not None and counts[Verdict.FALSE] else
-                  "For every real t unless a value is given."),
-        table(["the text says", "claim", "verdict", "evidence"], rows,
-              widths=(26, 24, 10, 40),
+        paragraph("Each claim of the text as symgrad reads it (symgrad check --examples), for "
+                  "every real value of its names unless values are given. FALSE is expected "
+                  "where the text errs (it prints f_c'(p) = 10^-99; the derivative of "
+                  "max(0, c x) at p > 0 is c) and where the claim is the one the text argues "
+                  "against."),
+        table(["the text says", "claim", "verdict", "expected", "evidence"], rows,
+              widths=(24, 22, 9, 9, 36),
               caption="decided exactly or with certified balls; UNDECIDED is said, never guessed"),
     ])
-    facts = [("the text's claims", f"{counts[Verdict.TRUE]} TRUE, {counts[Verdict.FALSE]} FALSE"
-              + (f", {counts[Verdict.UNDECIDED]} UNDECIDED" if counts[Verdict.UNDECIDED] else ""))]
-    return html, facts, []
+    fact = f"{counts[Verdict.TRUE]} TRUE, {counts[Verdict.FALSE]} FALSE"
+    if counts[Verdict.UNDECIDED]:
+        fact += f", {counts[Verdict.UNDECIDED]} UNDECIDED"
+    fact += (f"; all {len(results)} as expected" if expected == len(results)
+             else f"; {len(results) - expected} of {len(results)} not as expected")
+    return html, [("the text's claims", fact)]

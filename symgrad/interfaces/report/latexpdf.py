@@ -69,17 +69,9 @@ def report_document(ctx: Context):
         machine_epsilon_document,
         small_gradient_document,
     )
-    from symgrad.numeric.numpy_backend import parse_formats
-
-    formats = parse_formats(ctx.options.formats)
-    example = ctx.cache.get("small_gradient")
-    if example is None:
-        from symgrad.analysis.precision import small_gradient_example
-
-        example = ctx.cache["small_gradient"] = small_gradient_example(formats=formats)
     main = chain_document(ctx.chain, [1], symbolic_depth=True)
-    others = [stationary_document(), small_gradient_document(example),
-              machine_epsilon_document(formats=tuple(formats), depths=False)]
+    others = [stationary_document(), small_gradient_document(ctx.small_gradient),
+              machine_epsilon_document(formats=ctx.formats, depths=False)]
     sections = tuple(main.sections) + tuple(s for d in others for s in d.sections)
     notes = tuple(main.notes) + tuple(n for d in others for n in d.notes)
     return Document(f"Vanishing gradients: {main.title}", sections,
@@ -87,14 +79,15 @@ def report_document(ctx: Context):
 
 
 def report_tex(ctx: Context) -> str:
-    """The whole ``report.tex``: part 1 the page (the sections built so far, from
-    ``ctx.cache["sections"]``), part 2 :func:`report_document`."""
+    """The whole ``report.tex``: part 1 the page (every section of the page, each built
+    once through :meth:`Context.section`), part 2 :func:`report_document`."""
     from symgrad.base.version import __version__
     from symgrad.interfaces.documents.render import escape_latex, latex_sections, preamble
     from symgrad.interfaces.report.page import TITLE, command_line, page_parts
     from symgrad.interfaces.report.texpage import PACKAGES, escape_text, html_to_latex
 
-    page = html_to_latex("\n".join(page_parts(ctx.cache.get("sections", []))))
+    sections = [ctx.section(name) for name in ctx.steps if name != "latex"]
+    page = html_to_latex("\n".join(page_parts(sections)))
     doc = report_document(ctx)
     footer = f"symgrad {__version__}: symgrad report {' '.join(command_line(ctx.options))}"
     return "\n".join([

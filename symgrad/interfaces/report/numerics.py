@@ -2,7 +2,7 @@
 
 All numbers come from the precision lab (:mod:`symgrad.analysis.precision`) and the
 format limits from ``numpy.finfo``/``ml_dtypes.finfo`` (through
-:func:`symgrad.numeric.numpy_backend.format_info`); this module only lays
+:func:`symgrad.numeric.formats.format_info`); this module only lays
 them out.  The plot of the scan comes from :mod:`symgrad.present.plotting` (the
 ``plot`` extra); without matplotlib the report says so and keeps the tables.
 
@@ -41,15 +41,9 @@ _EVENT_TEXT = {
 }
 
 
-def _formats(ctx: Context) -> tuple[str, ...]:
-    from symgrad.numeric.numpy_backend import parse_formats
-
-    return parse_formats(ctx.options.formats)
-
-
 def _limits_table(names) -> str:
-    from symgrad.analysis.precision._common import scalar_text
-    from symgrad.numeric.numpy_backend import format_info
+    from symgrad.numeric.formats import format_info
+    from symgrad.present.numbers import scalar_text
 
     rows = []
     for name in names:
@@ -67,7 +61,7 @@ def formats_section(ctx: Context) -> Section:
     from symgrad.analysis.precision import formats_table
 
     sec = Section("formats", "Floating-point formats against the truth")
-    names = _formats(ctx)
+    names = ctx.formats
     ft = formats_table(ctx.chain, ctx.weights, formats=names)
     rows = [[r.format, Markup(f"<code>{esc(r.value)}</code>"), r.relative_error, r.ulp_error,
              r.status] for r in ft.rows]
@@ -142,9 +136,8 @@ def scan_section(ctx: Context) -> Section:
     sec = Section("scan", "Depth scan")
     weights, note = scan_weights(ctx)
     lr = parse_number(ctx.options.lr, what="--lr")
-    scan = scan_depths(list(weights), lr=lr, formats=_formats(ctx),
+    scan = scan_depths(list(weights), lr=lr, formats=ctx.formats,
                        activation=ctx.chain.activation)
-    ctx.cache["scan"] = scan
     header = ["event", *[f.format for f in scan.formats]]
     rows = [[_EVENT_TEXT.get(ev, ev)] + ["–" if f.first[ev] is None else str(f.first[ev])
                                          for f in scan.formats] for ev in EVENTS]
@@ -170,16 +163,13 @@ def scan_section(ctx: Context) -> Section:
 
 def small_gradient_section(ctx: Context) -> Section:
     """The text's f_c(x) = max(0, c x): a tiny gradient far from the minimum."""
-    from symgrad.analysis.precision import small_gradient_example
-
     sec = Section("small-gradient", "A small gradient far from the minimum: f_c")
-    ex = small_gradient_example(formats=_formats(ctx))
-    ctx.cache["small_gradient"] = ex  # report.tex shows the same computation
+    ex = ctx.small_gradient  # report.tex shows the same computation
     x = sympy.Symbol("x", real=True)
     rows = [["exact", ex.exact_value, ex.exact_derivative]]
     rows += [[r.format, f"{r.value} ({r.status_value})",
               f"{r.derivative} ({r.status_derivative})"] for r in ex.rows]
-    from symgrad.analysis.precision._common import fraction_text
+    from symgrad.present.numbers import fraction_text
 
     deriv = sympy.Eq(sympy.Derivative(ex.function, x), ex.derivative, evaluate=False)
     sec.html = "\n".join([
