@@ -353,3 +353,14 @@ def test_preactivation_bits_bounds_the_chain():
         o = math.log1p(math.exp(-abs(z))) + max(z, 0.0)
     bits = preactivation_bits(w, activation="softplus")
     assert 2**bits >= worst and 2 ** (bits - 4) <= worst
+
+
+def test_claim_undefined_at_a_sample_point_is_not_an_internal_error(capsys):
+    """Max(x, 1/x**2 + 1) is undefined at x = 0, one of the seeded sample points: the point
+    is skipped (it cannot be a counterexample); the verdict is honest, never exit 4."""
+    from symgrad.interfaces.cli import main
+
+    code = main(["check", "max(x, 1/x**2 + 1) > 0"])
+    out = capsys.readouterr()
+    assert code == 3, out.err
+    assert out.out.startswith("UNDECIDED") and "undefined at x = 0" in out.out

@@ -117,8 +117,11 @@ def counterexample(case: Case) -> Decision | None:
     for point in sample_points(case.symbols):
         sub = {s: sympy.Rational(v.numerator, v.denominator) for s, v in zip(case.symbols, point)}
         try:
-            sign, _, ev = constant_sign(case.diff.xreplace(sub), precisions=PRECISIONS[:2],
-                                        simplify=False)
+            value = case.diff.xreplace(sub)
+        except (ValueError, TypeError, ZeroDivisionError):
+            continue  # undefined there (e.g. Max(x, 1/x**2) at 0): not a counterexample
+        try:
+            sign, _, ev = constant_sign(value, precisions=PRECISIONS[:2], simplify=False)
         except SymgradError:
             continue
         if sign is not None and not holds(case.kind, sign):

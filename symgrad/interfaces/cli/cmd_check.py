@@ -40,17 +40,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Decide the claim; an internal failure exits :data:`EXIT_INTERNAL_ERROR`, one line."""
-    try:
-        return _run(args)
-    except (SymgradError, BrokenPipeError):
-        raise  # bad input (exit 2) and a closed pipe are handled by the CLI's main
-    except Exception as exc:  # a bug must not exit 1, which means FALSE
-        detail = " ".join(str(exc).split())[:200]
-        print(f"symgrad: internal error: {type(exc).__name__}"
-              f"{': ' + detail if detail else ''} (a bug in symgrad, not a verdict; "
-              f"exit status {EXIT_INTERNAL_ERROR})", file=sys.stderr)
-        return EXIT_INTERNAL_ERROR
+    """Decide the claim.  An internal failure is reported by the CLI's ``main`` (one line,
+    exit :data:`EXIT_INTERNAL_ERROR`), never with a verdict's code."""
+    return _run(args)
 
 
 def _run(args: argparse.Namespace) -> int:
