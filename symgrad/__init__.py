@@ -1,8 +1,10 @@
 """symgrad: derive, verify and evaluate the mathematics of vanishing gradients exactly.
 
-The symbolic core (SymPy only):
+symgrad is one library in layers (``docs/architecture.md``): ``base``, ``core``,
+``numeric``, ``present``, ``analysis``, ``interfaces``.  The symbolic core (SymPy only):
 
-* :mod:`symgrad.core.activations` - sigmoid, tanh, softplus as SymPy functions;
+* :mod:`symgrad.core.activations` - the activation registry (the text's sigmoid, tanh,
+  softplus, and identity, relu, leaky_relu, elu, gelu, silu, erf);
 * :mod:`symgrad.core.chain` - the deep chain o_i = sigma(w_i o_{i-1});
 * :mod:`symgrad.core.derive` - dF/dw_k by the layer-wise chain rule and by naive diff;
 * :mod:`symgrad.core.induction` - the closed form for symbolic depth, proved by induction;
