@@ -170,3 +170,10 @@ def test_check_and_classify_share_one_decision(expr):
     r = decide_sign(expr)
     assert constant_sign(expr) == (r.sign, r.method, sign_text(r, "lhs - rhs", "the difference"))
     assert exact_sign(expr) == r.sign
+
+
+@pytest.mark.parametrize("call", [lambda s: arb_eval(s), lambda s: decide_sign(s)])
+def test_a_string_is_never_parsed_by_sympify(call):
+    """User text goes through symgrad's allow-list parser only; these take SymPy objects."""
+    with pytest.raises(sympy.SympifyError):
+        call("__import__('os').getcwd()")

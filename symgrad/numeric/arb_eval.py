@@ -233,7 +233,7 @@ class ArbProgram:
         where = {v: i for i, v in enumerate(self.variables)}
         self.ops: list[tuple[str, object, tuple[int, ...]]] = []
         slot: dict[sympy.Basic, int] = {}
-        stack: list[tuple[sympy.Basic, bool]] = [(sympy.sympify(expr), False)]
+        stack: list[tuple[sympy.Basic, bool]] = [(sympy.sympify(expr, strict=True), False)]
         while stack:  # post-order over the expression DAG, without recursion
             node, ready = stack.pop()
             if node in slot:
@@ -310,7 +310,7 @@ def compile_arb(expr: sympy.Expr, variables: Iterable[sympy.Symbol] = (), *,
     >>> compile_arb(sympy.Max(t, 1 - t), [t])(arb(0), prec=64)
     1.00000000000000
     """
-    return _compiled(sympy.sympify(expr), tuple(variables), complex_)
+    return _compiled(sympy.sympify(expr, strict=True), tuple(variables), complex_)
 
 
 def arb_eval(expr: sympy.Expr, env: Mapping[sympy.Symbol, arb] | None = None, *,

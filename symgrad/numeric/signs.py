@@ -149,7 +149,9 @@ def decide_sign(expr: sympy.Expr, *, start: int = START, cap: int = CAP,
     >>> decide_sign(sympy.pi - sympy.Rational(314159, 100000)).method
     'certified ball'
     """
-    d = sympy.nsimplify(expr) if expr.is_Float else sympy.sympify(expr)
+    d = sympy.sympify(expr, strict=True)  # a SymPy object or number, never text
+    if d.is_Float:
+        d = sympy.nsimplify(d)
     if isinstance(d, sympy.Rational):
         return SignResult(int(sympy.sign(d)), EXACT, Evidence("rational", d))
     try:
