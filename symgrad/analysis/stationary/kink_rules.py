@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import sympy
 
 from symgrad.analysis.stationary.decimals import constant_text
-from symgrad.analysis.stationary.model import StationaryPoint, Verdict
+from symgrad.analysis.stationary.model import StationaryPoint, Verdict, first_verdict
 from symgrad.analysis.stationary.nonsmooth_multi import (
     Sel,
     active,
@@ -131,12 +131,11 @@ KINK_RULES: tuple[Callable[[KinkFacts], Verdict | None], ...] = (
 
 
 def classify_kink(facts: KinkFacts) -> Verdict:
-    """The first verdict of :data:`KINK_RULES`."""
-    for rule in KINK_RULES:
-        verdict = rule(facts)
-        if verdict is not None:
-            return verdict
-    raise AssertionError("undecided_kink always decides")  # pragma: no cover
+    """The first verdict of :data:`KINK_RULES` (the last rule always decides)."""
+    verdict = first_verdict(KINK_RULES, facts)
+    if verdict is None:  # pragma: no cover
+        raise AssertionError("undecided_kink always decides")
+    return verdict
 
 
 def kink_point(f, sels, pt, xs, curv, digits) -> tuple[StationaryPoint | None, str | None]:

@@ -17,7 +17,8 @@ import sympy
 from symgrad.base.errors import SymgradError
 from symgrad.core.parsing import parse_expression
 
-__all__ = ["CLASSES", "Analysis", "Family", "Piece", "StationaryPoint", "Verdict", "parse_box"]
+__all__ = ["CLASSES", "Analysis", "Family", "Piece", "StationaryPoint", "Verdict", "first_verdict",
+           "parse_box"]
 
 #: every class a point or family can get
 CLASSES = (
@@ -279,3 +280,22 @@ def parse_box(
         if not lo < hi:
             raise SymgradError(f"empty box for {n}: lower bound {lo} is not below {hi}")
     return {n: out[n] for n in names}
+
+
+def first_verdict(rules, facts) -> Verdict | None:
+    """The verdict of the first rule in ``rules`` that decides ``facts``, or ``None``.
+
+    Every ordered rule table of the classification (``POINT_RULES``, ``FAMILY_RULES``,
+    ``KINK_RULES``) is applied through this one loop.
+
+    >>> rules = (lambda f: None, lambda f: Verdict("saddle", method="rule 2"))
+    >>> first_verdict(rules, facts=None).method
+    'rule 2'
+    >>> first_verdict((), facts=None) is None
+    True
+    """
+    for rule in rules:
+        verdict = rule(facts)
+        if verdict is not None:
+            return verdict
+    return None

@@ -46,7 +46,7 @@ from flint import arb
 from symgrad.analysis.stationary.algebraic import AlgebraicPoint
 from symgrad.analysis.stationary.enclosures import components
 from symgrad.analysis.stationary.kink_rules import KINK_RULES, KinkFacts, classify_kink
-from symgrad.analysis.stationary.model import Verdict
+from symgrad.analysis.stationary.model import Verdict, first_verdict
 from symgrad.analysis.stationary.polysign import factor_sign
 from symgrad.analysis.stationary.signs import exact_sign, inertia_from_signs
 from symgrad.analysis.stationary.solve import ExactFamily
@@ -221,10 +221,9 @@ POINT_RULES: tuple[Callable[[PointFacts], Verdict | None], ...] = (
 
 def classify_point(facts: PointFacts) -> Verdict:
     """The first verdict of :data:`POINT_RULES`, else the undecided second-order verdict."""
-    for rule in POINT_RULES:
-        verdict = rule(facts)
-        if verdict is not None:
-            return verdict
+    verdict = first_verdict(POINT_RULES, facts)
+    if verdict is not None:
+        return verdict
     verdict = verdict_from_inertia(facts.inertia, method=EXACT_INERTIA)
     verdict.evidence.append("higher-order test is implemented for rational points only")
     return verdict
@@ -354,12 +353,11 @@ FAMILY_RULES: tuple[Callable[[FamilyFacts], Verdict | None], ...] = (
 
 
 def classify_family(facts: FamilyFacts) -> Verdict:
-    """The first verdict of :data:`FAMILY_RULES`."""
-    for rule in FAMILY_RULES:
-        verdict = rule(facts)
-        if verdict is not None:
-            return verdict
-    raise AssertionError("morse_bott_family always decides")  # pragma: no cover
+    """The first verdict of :data:`FAMILY_RULES` (the last rule always decides)."""
+    verdict = first_verdict(FAMILY_RULES, facts)
+    if verdict is None:  # pragma: no cover
+        raise AssertionError("morse_bott_family always decides")
+    return verdict
 
 
 # -- one-variable kinks ----------------------------------------------------------------
