@@ -5,14 +5,17 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.symgrad-installed
+TORCH  ?= torch==2.13.0
+TORCH_INDEX ?=
 
 .PHONY: setup report test lint bench derivations clean mutation
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	# the CPU build of torch (an unpinned torch pulls a multi-GB CUDA build)
-	$(PY) -m pip install --quiet torch==2.13.0
+	# the CPU build of torch (an unpinned torch pulls a multi-GB CUDA build); elsewhere:
+	# make test TORCH="torch>=2.1,<3" TORCH_INDEX=https://download.pytorch.org/whl/cpu
+	$(PY) -m pip install --quiet '$(TORCH)' $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX))
 	$(PY) -m pip install --quiet -e '.[all,test]'
 	touch $(STAMP)
 

@@ -1,13 +1,18 @@
-"""symgrad as an oracle in other projects' test suites.
+"""symgrad as an oracle in other projects' test suites (and its pytest plugin's helpers).
 
 :func:`assert_chain_gradient_close` checks a framework's gradient of the
 chain against certified values under symgrad's tolerance model
 (:mod:`symgrad.analysis.verify.tolerance`: tol = 4 (1 + sum_i a(z_i)) eps of the
 format, about 4 (L + 1) eps for well-conditioned layers; an underflow is
-never agreement).  :func:`reference_vectors` and
-:func:`export_reference_vectors` produce JSON test vectors (weights, depth,
-activation, certified F and gradient as decimal strings) to check any
-implementation without installing symgrad there.
+never agreement).  :func:`chain_reference` gives the certified values themselves.
+:func:`reference_vectors` and :func:`export_reference_vectors` are
+:func:`symgrad.vectors` (exact weights with their float64 bit patterns, certified F,
+gradient and optionally Hessian) as records or as a JSON, CSV or ``.npz`` file, to check
+any implementation without installing symgrad there.
+
+The pytest plugin (:mod:`symgrad.testing_plugin`, registered as the ``symgrad`` entry
+point of ``pytest11``) offers these as the fixtures ``symgrad_close``,
+``symgrad_reference`` and ``symgrad_vectors``.
 
 The truth is computed at the weights *rounded to the format under test*
 (pass the weights your framework actually used; floats are taken exactly).
@@ -16,7 +21,7 @@ The truth is computed at the weights *rounded to the format under test*
 >>> g = math.exp(1) / (1 + math.exp(1)) ** 2          # sigma'(1), the textbook value
 >>> assert_chain_gradient_close([g, g], depth=2, weights=[1.0, 1.0])
 >>> vec = reference_vectors([{"depth": 2, "weights": "1"}])[0]
->>> vec["gradient"][0]["value"]
+>>> vec["gradient"]["w"][0]["mid"]
 '1.96611933241481853e-1'
 """
 
@@ -24,29 +29,35 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from fractions import Fraction
+from pathlib import Path
 
 from symgrad.analysis.verify.tolerance import (
     MAX_CHECKABLE_TOLERANCE,
     chain_tolerance,
     compare_value,
 )
-from symgrad.base.errors import SymgradError
-from symgrad.base.output import dumps_json, write_atomic
+from symgrad.base.errors import InputError, SymgradError
+from symgrad.base.output import write_atomic
 from symgrad.core.chain import Chain
-from symgrad.numeric.certified import certified_values
+from symgrad.interfaces.api.point import chain_point
+from symgrad.interfaces.api.vectors import DEFAULT_DIGITS, vectors
+from symgrad.numeric.certified import Certified, certified_values
 from symgrad.numeric.flint_backend import arb_to_mpf
 from symgrad.numeric.formats import format_info
-from symgrad.numeric.weights import parse_number, parse_weights
+from symgrad.numeric.weights import parse_number
 
 __all__ = [
+    "ChainReference",
     "NotCheckableError",
     "assert_chain_gradient_close",
+    "chain_reference",
     "export_reference_vectors",
     "reference_vectors",
 ]
 
-VECTOR_DIGITS = 18
+VECTOR_DIGITS = DEFAULT_DIGITS
 
 
 def _exact(values, fmt: str | None = None) -> list[Fraction]:
@@ -113,47 +124,67 @@ def assert_chain_gradient_close(framework_grad: Sequence[float], depth: int,
             hint="compare in a wider format or at a smaller depth")
 
 
-def _spec(spec: Mapping) -> tuple[Chain, list[Fraction], int, str]:
-    if not isinstance(spec, Mapping):
-        raise SymgradError("each spec must be a mapping like {'depth': 3, 'weights': '1'}")
-    unknown = set(spec) - {"depth", "weights", "activation", "digits"}
-    if unknown:
-        raise SymgradError(f"unknown spec keys: {', '.join(sorted(unknown))}",
-                           hint="use depth, weights, activation, digits")
-    chain = Chain(spec.get("depth", 1), activation=spec.get("activation", "sigmoid"))
-    raw = spec.get("weights", "normal:0,1,seed=0")
-    w = list(parse_weights(raw, chain.depth)) if isinstance(raw, str) else _exact(raw)
-    if len(w) != chain.depth:
-        raise SymgradError(f"{len(w)} weights for depth {chain.depth}")
-    digits = spec.get("digits", VECTOR_DIGITS)
-    label = raw if isinstance(raw, str) else "explicit"
-    return chain, w, digits, label
+@dataclass(frozen=True)
+class ChainReference:
+    """Certified values of a chain at exact weights, as floats and as balls.
 
-
-def reference_vectors(specs: Iterable[Mapping]) -> list[dict]:
-    """One JSON-ready dict per spec: weights, depth, activation, certified F and gradient.
-
-    A spec is ``{"depth": L, "weights": SPEC or list, "activation": name, "digits": d}``
-    (weights as in ``--weights``; default ``normal:0,1,seed=0``).  Each certified
-    number is ``{"value", "radius", "certified_digits"}`` (strings): the exact
-    value lies in [value - radius, value + radius].
+    ``F`` and ``gradient`` (dF/dw_k; ``grad_b``, ``grad_x`` in the general form) are the
+    certified values rounded to the nearest float64; ``certified`` holds the balls
+    (:class:`~symgrad.numeric.certified.Certified`: ``mid`` correct to ``digits``).
     """
-    out = []
-    for spec in specs:
-        chain, w, digits, label = _spec(spec)
-        cert = certified_values(chain, w, digits=digits)
-        out.append({
-            "depth": str(chain.depth), "activation": chain.activation, "form": chain.form,
-            "weights_spec": label,
-            "weights": [f"{v.numerator}/{v.denominator}" if v.denominator != 1
-                        else str(v.numerator) for v in w],
-            "F": cert.value.to_json(),
-            "gradient": [b.to_json() for b in cert.grad_w],
-        })
-    return out
+
+    chain: Chain
+    weights: tuple[Fraction, ...]
+    F: float
+    gradient: tuple[float, ...]
+    grad_b: tuple[float, ...]
+    grad_x: float | None
+    certified: Certified
 
 
-def export_reference_vectors(path: str | os.PathLike[str], specs: Iterable[Mapping]) -> None:
-    """Write :func:`reference_vectors` to ``path`` as JSON (atomically)."""
-    vectors = reference_vectors(specs)
-    write_atomic(path, dumps_json({"generator": "symgrad.testing", "vectors": vectors}))
+def chain_reference(depth: int, weights, *, activation: str = "sigmoid", form: str = "seed",
+                    bias: bool = False, biases=None, x=None, digits: int = 20
+                    ) -> ChainReference:
+    """F and dF/dw of the chain at ``weights`` (floats taken exactly), certified.
+
+    >>> r = chain_reference(2, [1.0, 1.0])
+    >>> r.gradient[0]  # sigma'(1) = e/(1+e)^2
+    0.19661193324148185
+    """
+    chain = Chain(depth, activation=activation, form=form, bias=bias)
+    w, b, xq = chain_point(chain, weights, biases, x)
+    cert = certified_values(chain, w, digits=digits, biases=b, x=xq)
+
+    def num(ball) -> float:
+        return float(ball.mid)
+
+    return ChainReference(chain, w, num(cert.value), tuple(num(g) for g in cert.grad_w),
+                          tuple(num(g) for g in cert.grad_b),
+                          None if cert.grad_x is None else num(cert.grad_x), cert)
+
+
+def reference_vectors(specs: Iterable[Mapping] | Mapping, *, digits: int = VECTOR_DIGITS,
+                      hessian: bool = False) -> list[dict]:
+    """One JSON-ready record per spec: :func:`symgrad.vectors` as a list of dicts.
+
+    A spec is ``{"depth": L, "weights": SPEC or list, "activation": name, "digits": d, ...}``
+    (weights as in ``--weights``; default ``normal:0,1,seed=0``).  Each certified number is
+    a ball ``{"mid", "rad", "digits"}``: the exact value lies in [mid - rad, mid + rad].
+    """
+    return vectors(specs, digits=digits, hessian=hessian).to_json()["vectors"]
+
+
+def export_reference_vectors(path: str | os.PathLike[str], specs: Iterable[Mapping] | Mapping,
+                             *, digits: int = VECTOR_DIGITS, hessian: bool = False,
+                             format: str | None = None) -> Path:
+    """Write :func:`symgrad.vectors` to ``path`` atomically: JSON, CSV or ``.npz``.
+
+    ``format`` defaults to the file's suffix (``.csv``, ``.npz``; JSON otherwise).
+    """
+    fmt = format or {".csv": "csv", ".npz": "npz"}.get(Path(path).suffix.lower(), "json")
+    if fmt not in ("json", "csv", "npz"):
+        raise InputError(f"unknown vectors format '{fmt}'", hint="use json, csv or npz")
+    result = vectors(specs, digits=digits, hessian=hessian)
+    if fmt == "npz":
+        return result.save_npz(path)
+    return write_atomic(path, result.render(fmt))

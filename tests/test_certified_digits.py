@@ -196,7 +196,8 @@ def test_cli_reference_prints_true_digits(case, digits, with_radius):
     if with_radius:
         with mpmath.workdps(3 * digits + 60):
             for r in doc["values"]:
-                _check_radius(r["name"], r["value"], r["radius"], truth[r["name"]])
+                assert r["ball"]["mid"] == r["value"]
+                _check_radius(r["name"], r["value"], r["ball"]["rad"], truth[r["name"]])
 
 
 @settings(max_examples=20, deadline=None, derandomize=True,
@@ -245,8 +246,8 @@ def test_exact_zero_partials_are_printed_as_zero(capsys):
                  "--biases", "-0.9,0,1", "--digits", "25", "--certified",
                  "--format", "json"]) == 0
     rows = {r["name"]: r for r in json.loads(capsys.readouterr().out)["values"]}
-    assert rows["dF/dw2"]["value"] == "0" and rows["dF/dw2"]["radius"] == "0"
-    assert rows["dF/dw3"]["value"] == "0" and rows["dF/dw3"]["radius"] == "0"
+    assert rows["dF/dw2"]["value"] == "0" and rows["dF/dw2"]["ball"] == {"mid": "0", "rad": "0"}
+    assert rows["dF/dw3"]["value"] == "0" and rows["dF/dw3"]["ball"] == {"mid": "0", "rad": "0"}
     with mpmath.workdps(80):
         assert rows["F"]["value"] == correctly_rounded(mpmath.tanh(1), 25)
 

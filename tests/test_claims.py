@@ -110,6 +110,10 @@ def test_examples_of_the_text(example):
 
 def test_examples_cli_reports_every_verdict(capsys):
     assert main(["check", "--examples", "--format", "json"]) == 0
-    data = json.loads(capsys.readouterr().out)
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["schema"] == "symgrad.check_examples/1"
+    data = doc["examples"]
     assert [d["key"] for d in data] == [e.key for e in EXAMPLES]
     assert {d["verdict"] for d in data} == {"TRUE", "FALSE"}
+    assert doc["counts"] == {"FALSE": len(EXPECTED_FALSE),
+                             "TRUE": len(EXAMPLES) - len(EXPECTED_FALSE)}

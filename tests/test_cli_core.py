@@ -23,7 +23,10 @@ def run(*args: str, check: bool = True) -> subprocess.CompletedProcess:
 def test_reference_json_issue_example():
     out = json.loads(run("reference", "--depth", "1000", "--weights", "1", "--digits", "40",
                          "--wrt", "1", "--format", "json").stdout)
-    assert out["schema"] == "symgrad.reference/1"
+    assert out["schema"] == "symgrad.reference/2"
+    # the exact weights travel with the values: 1 is the float64 0x3ff0000000000000 (IEEE 754)
+    assert out["weights"]["spec"] == "1"
+    assert out["weights"]["values"] == [{"decimal": "1e+0", "float64": "3ff0000000000000"}] * 1000
     row = {r["name"]: r for r in out["values"]}["dF/dw1"]
     assert isinstance(row["value"], str)
     # independent: the product of sigma' along the chain (tests/references.py), 100 digits
@@ -65,9 +68,21 @@ def test_derive_symbolic_depth_json():
 
 
 def test_derive_deep_uses_product_notation():
-    out = json.loads(run("derive", "--depth", "100000", "--format", "json").stdout)
+    out = json.loads(run("derive", "--depth", "100000", "--wrt", "1", "--format", "json").stdout)
     assert out["partials"][0]["product_form"] is None
     assert out["partials"][0]["closed_form"]["expression"].startswith("Product(")
+
+
+def test_derive_deep_default_wrt_all_is_summarised():
+    # --wrt defaults to all (as in reference): 100000 partials are one general-k closed form
+    # plus k = 1, not 100000 entries
+    proc = run("derive", "--depth", "100000", "--format", "json")
+    out = json.loads(proc.stdout)
+    assert len(proc.stdout) < 10_000
+    general, first = out["partials"]
+    assert general["k"] == "2..100000" and general["wrt"] == "w[k]"
+    assert "Product(" in general["closed_form"]["expression"]
+    assert first["k"] == 1 and first["closed_form"]["expression"].startswith("Product(")
 
 
 @pytest.mark.parametrize(

@@ -356,7 +356,7 @@ _VERIFY_BAD = {
     "--activations": ["relu6", "", ",", "sigm\u03bfid"],
     "--formats": ["float8", "", "float\uff11\uff16"],
     "--seed": ["\u0663", "-1", "1e3", "99999999999999999999", "", "x"],
-    "--backends": ["tensorflow", "", "jax,,numpy", "none"],
+    "--backends": ["tensorflow", "", "jax,,numpy", "none,jax"],
 }
 
 
@@ -367,7 +367,7 @@ def test_verify_refuses_early(worker, scratch, data):
     bad = draw(st.sampled_from(sorted(_VERIFY_BAD)))
     options = dict(_VERIFY_OK, **{bad: draw(st.sampled_from(_VERIFY_BAD[bad]))})
     path = fresh(scratch, "verify.json")
-    argv = ["verify", *[a for kv in options.items() for a in kv], "--output", str(path)]
+    argv = ["verify", *[a for kv in options.items() for a in kv], "--json", str(path)]
     r = worker.run(argv, budget=BUDGET)
     check_outcome(r, {2}, output=path)
 

@@ -22,7 +22,8 @@ def test_internal_error_is_one_line_exit_4(name, exc, monkeypatch, capsys):
     argv = {"check": [name, "x >= 0"], "classify": [name, "x**2"],
             "derive": [name, "--depth", "2"], "reference": [name, "--depth", "2", "--weights", "1"],
             "scan": [name, "--max-depth", "3", "--weights", "1"],
-            "hessian": [name, "--depth", "2", "--weights", "1"]}.get(name, [name])
+            "hessian": [name, "--depth", "2", "--weights", "1"],
+            "completion": [name, "bash"]}.get(name, [name])
     assert main(argv) == 4
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("symgrad: internal error: ")

@@ -10,7 +10,9 @@ differentiation at 40 digits).
 from __future__ import annotations
 
 import math
+import re
 from fractions import Fraction
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -83,7 +85,9 @@ def test_one_walker_numbers_steps_alike_in_every_format():
 def test_jupyter_reprs():
     doc = _demo()
     assert doc._repr_latex_().startswith("$") and doc._repr_latex_().endswith("$")
-    assert r"\[" in doc._repr_html_() and "&amp;" in doc._repr_html_()
+    html = doc._repr_html_()  # MathML like every other repr, styles scoped to its div
+    assert "<math" in html and r"\[" not in html and "&amp;" in html
+    assert html.startswith('<div class="symgrad-report"><style>')
     assert doc._repr_markdown_() == doc.render("markdown")
 
 
@@ -222,3 +226,93 @@ def test_chain_hessian_rejects_bad_input():
         chain_hessian_document(depth=6)
     with pytest.raises(SymgradError, match="2 weights given"):
         chain_hessian_document(depth=3, point=(Fraction(1), Fraction(2)))
+
+
+# -- LaTeX: fragments, and prose in words ---------------------------------------------------
+
+_MATH = re.compile(r"\\\[.*?\\\]|\\begin\{multline\*\}.*?\\end\{multline\*\}|\$[^$]*\$", re.S)
+#: code in prose: escaped underscores (identifiers), indexing like w[, module paths
+_CODE = re.compile(r"\\_|\b[a-zA-Z]\[|symgrad\.|sympy\.|numpy\.|\.py\b")
+
+
+def _code_in_prose(tex: str) -> list[str]:
+    prose = _MATH.sub(" ", tex)
+    return [prose[max(0, m.start() - 40):m.end() + 20] for m in _CODE.finditer(prose)]
+
+
+def test_the_code_detector_finds_code():
+    assert _code_in_prose(r"the text's o\_1 = w\_1 and act(w[L+1]*o_L)") != []
+    assert _code_in_prose(r"by symgrad.core.induction") != []
+    assert _code_in_prose(r"the outputs $o_{i}$ and $w[1]$ in math") == []
+
+
+@pytest.mark.parametrize("path", sorted(Path(__file__).resolve().parent.parent.joinpath(
+    "derivations").glob("*.tex")), ids=lambda p: p.name)
+def test_standard_documents_write_prose_in_words(path):
+    assert _code_in_prose(path.read_text(encoding="utf-8")) == []
+
+
+def test_derive_documents_write_prose_in_words():
+    for chain in (Chain(3, activation="leaky_relu", form="general", bias=True),
+                  Chain(20, activation="silu")):
+        tex = chain_document(chain, "all", symbolic_depth=True).render("latex")
+        assert _code_in_prose(tex) == [], chain
+        assert "leaky ReLU" in tex or "SiLU" in tex
+
+
+def test_latex_fragment_has_no_preamble():
+    doc = chain_document(Chain(2), [1])
+    whole, body = doc.render("latex"), doc.render("latex", fragment=True)
+    for marker in (r"\documentclass", r"\begin{document}", r"\end{document}",
+                   r"\usepackage", r"\maketitle"):
+        assert marker in whole or marker == r"\usepackage"
+        assert marker not in body
+    assert body.startswith("% The gradient of the depth-2 sigmoid chain")
+    assert r"\section*{The gradient of the depth-2 sigmoid chain}" in body
+    with pytest.raises(SymgradError, match="fragment"):
+        doc.render("markdown", fragment=True)
+
+
+def test_long_equations_are_broken_over_lines():
+    from symgrad.interfaces.documents.latex_layout import DISPLAY_WIDTH, display_width
+
+    w = sympy.symbols("w1:13")
+    long_sum = sympy.Add(*[w[i] * sigmoid(w[i + 1]) for i in range(11)])
+    tex = Document("T", (Section("S", "", (Step("A sum.", "why",
+                                                sympy.Eq(sympy.Symbol("y"), long_sum)),)),)
+                   ).render("latex", fragment=True)
+    block = tex.split(r"\begin{multline*}")[1].split(r"\end{multline*}")[0]
+    lines = [line.strip().rstrip("\\").strip() for line in block.strip().splitlines()]
+    assert len(lines) > 1 and all(display_width(line) <= DISPLAY_WIDTH for line in lines)
+    # each line after the first starts at a top-level sign of the sum
+    assert all(line[:1] in "+-" for line in lines[1:])
+
+
+def test_a_formula_too_wide_for_the_page_is_checked_but_not_printed():
+    # the depth-4 ELU chain with biases written in the weights alone nests four cases
+    # environments: no line break can make it fit, so the step states it in words
+    doc = chain_document(Chain(4, activation="elu", form="general", bias=True), [1])
+    step = next(s for s in doc.steps if "weights alone" in str(s.statement))
+    assert step.equation is None and step.verified is True
+    assert "too wide to print" in str(step.statement)
+    narrow = chain_document(Chain(3), [1])
+    assert next(s for s in narrow.steps if "weights alone" in str(s.statement)).equation \
+        is not None
+
+
+def test_cli_fragment_flag(tmp_path, capsys):
+    from symgrad.interfaces.cli import main
+
+    assert main(["derive", "--depth", "2", "--format", "latex", "--fragment"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("% The gradient") and r"\documentclass" not in out
+    assert main(["hessian", "--depth", "2", "--weights", "1", "--format", "latex",
+                 "--fragment"]) == 0
+    out = capsys.readouterr().out
+    assert r"\begin{pmatrix}" in out and r"\documentclass" not in out
+    assert main(["derive", "--depth", "2", "--fragment"]) == 2
+    assert "--fragment applies to --format latex only" in capsys.readouterr().err
+    assert main(["derivations", "--out", str(tmp_path), "--only", "small-gradient",
+                 "--fragment"]) == 0
+    tex = (tmp_path / "small-gradient.tex").read_text(encoding="utf-8")
+    assert tex.startswith("% A small gradient") and r"\begin{document}" not in tex

@@ -49,3 +49,20 @@ def test_closed_form_instances_equal_concrete_derivation(depth):
     c = Chain(depth)
     expr = symbolic_closed_form("sigmoid", k=1).subs(L_, depth)
     assert exact_equal(indexed_to_named(expr, c), derive_layerwise(c).partial(1))
+
+
+@pytest.mark.parametrize("k", [1, K_])
+def test_steps_name_the_output_at_their_depth(k):
+    # the base case differentiates F_k, the inductive step F_{L+1} (not f(w_k))
+    from symgrad.present.latex import latex
+
+    proof = prove_closed_form("sigmoid", k=k)
+    base, chain_rule = proof.steps[1].statement, proof.steps[2].statement
+    kk = latex(sympy.sympify(k))
+    assert latex(base.lhs) == rf"\frac{{\partial F_{{{kk}}}}}{{\partial w_{{{kk}}}}}"
+    assert latex(chain_rule.lhs) == rf"\frac{{\partial F_{{L + 1}}}}{{\partial w_{{{kk}}}}}"
+    # the prose reasons are words and SymPy objects, never code
+    for step in proof.steps:
+        assert step.reason and all(isinstance(p, (str, sympy.Basic)) for p in step.reason)
+        words = " ".join(p for p in step.reason if isinstance(p, str))
+        assert "[" not in words and "sympy" not in words and "_" not in words

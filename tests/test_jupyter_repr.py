@@ -287,3 +287,166 @@ def test_reprs_are_deterministic(obj):
     make = {"reference": lambda: reference_values(Chain(2), w, digits=20),
             "certified": lambda: certified_values(Chain(2), w, digits=20)}[obj]
     assert make()._repr_html_() == make()._repr_html_()
+
+
+# -- every repr at extreme inputs: short, never raising ---------------------------------
+
+#: a repr() is one line of at most this many characters, whatever the object holds
+REPR_LIMIT = 600
+#: HTML and LaTeX reprs: bounded whatever the depth (a notebook cell, not a data dump)
+HTML_LIMIT = 120_000
+LATEX_LIMIT = 20_000
+DEEP = 100_000
+
+
+def _comparisons(n: int) -> list[Comparison]:
+    return [_comparison("agree", 0.5)] * n
+
+
+def _extreme_objects():
+    """name -> builder of an object at an extreme input (huge integers, depth 100 000,
+    10 000-digit values, 1000-partial gradients, 300 x 300 Hessians)."""
+    from symgrad.analysis.precision import scan_depths
+    from symgrad.analysis.precision.formats import formats_table
+    from symgrad.analysis.precision.small_gradient import small_gradient_example
+    from symgrad.analysis.verify.autodiff import GradientCheck
+    from symgrad.core.activations import derivative_supremum
+    from symgrad.core.bounds import GradientBound
+    from symgrad.core.induction import prove_closed_form
+    from symgrad.interfaces.documents import chain_document
+    from symgrad.interfaces.report import ReportOptions, build_report
+    from symgrad.numeric.reference import Reference
+
+    ones = [Fraction(1)] * 1000
+    long_value = "1." + "2" * 9_999 + "e-1"  # 10 000 significant digits
+    sup = derivative_supremum("sigmoid")
+    w = sympy.Symbol("w2")
+    return {
+        "chain": lambda: Chain(DEEP),
+        "derivation": lambda: derive_layerwise(Chain(DEEP)),
+        "routes": lambda: RouteCheck(Chain(DEEP), (True,) * (DEEP - 1) + (False,)),
+        # the seed chain's bound at depth 100 000: prod |w_i| (1/4)^99999 (4^99999 has
+        # 60 206 digits, far above Python's 4300-digit text limit)
+        "bound_deep": lambda: GradientBound(Chain(DEEP), 1, w * sympy.Rational(1, 4**(DEEP - 1)),
+                                            sup, DEEP - 1),
+        "bound_huge_int": lambda: GradientBound(Chain(2), 1, w * sympy.Rational(1, 4**9_999),
+                                                sup, 1),
+        "proof": lambda: prove_closed_form("sigmoid"),
+        "reference": lambda: reference_values(Chain(1000), ones, digits=30),
+        "reference_wide": lambda: Reference(10_000, 33_300, long_value, (long_value,) * DEEP,
+                                            (), None),
+        "certified": lambda: certified_values(Chain(1000), ones, digits=30),
+        "certified_digits": lambda: certified_values(Chain(3), ones[:3], digits=5000),
+        "ball": lambda: certified_values(Chain(3), ones[:3], digits=5000).grad_w[0],
+        "small_gradient": small_gradient_example,  # p = 10^9999
+        "formats": lambda: formats_table(Chain(1000), ones),
+        "scan": lambda: scan_depths([Fraction(1)] * 3000),
+        "analysis": lambda: analyse("x**2 - 3*x + 10**999*y**2"),
+        "point": lambda: analyse("x**2 - 3*x + 10**999*y**2").points[0],
+        "claim": lambda: check_claim("10**999 > 0"),
+        "gradient_check": lambda: GradientCheck("torch", "float64", Chain(DEEP), 1e-12,
+                                                [f"dF/dw{k}" for k in range(1, DEEP + 1)],
+                                                _comparisons(DEEP), False),
+        "hessian_check": lambda: HessianCheck("torch", "float64", Chain(300), 1e-12,
+                                              [_comparisons(300)] * 300, 0.0, 1e-40),
+        "document": lambda: chain_document(Chain(DEEP), [1], symbolic_depth=True),
+        "report": lambda: build_report(ReportOptions(depth=1000, scan_depth=50),
+                                       steps=("derivation", "reference")),
+    }
+
+
+EXTREME = sorted(_extreme_objects())
+
+
+def all_reprs(obj) -> dict[str, str]:
+    """Every representation Jupyter may ask ``obj`` for (``None`` ones left out)."""
+    out = {"repr": repr(obj)}
+    for name in ("_repr_html_", "_repr_latex_", "_repr_markdown_"):
+        fn = getattr(obj, name, None)
+        value = fn() if fn is not None else None
+        if value is not None:
+            out[name] = value
+    bundle = getattr(obj, "_repr_mimebundle_", None)
+    if bundle is not None:
+        data = bundle()
+        out.update({f"bundle {k}": v for k, v in (data[0] if isinstance(data, tuple)
+                                                   else data).items()})
+    return out
+
+
+@pytest.mark.parametrize("name", EXTREME)
+def test_every_repr_is_bounded_and_never_raises(name):
+    obj = _extreme_objects()[name]()
+    reprs = all_reprs(obj)
+    line = reprs["repr"]
+    assert "\n" not in line and len(line) <= REPR_LIMIT, (name, len(line), line[:300])
+    for kind, text in reprs.items():
+        assert isinstance(text, str), kind
+        limit = LATEX_LIMIT if "latex" in kind else HTML_LIMIT
+        assert len(text) <= limit, (name, kind, len(text))
+        if kind == "_repr_html_":
+            parse_html(text)
+
+
+def test_summaries_name_the_call_with_the_full_data():
+    objs = _extreme_objects()
+    ref = objs["reference"]()
+    text = repr(ref)
+    # was 137 KB at depth 1000: now F, the first and last partial, the count, the fields
+    assert "1000 partials" in text and ".grad_w" in text and "full data" in text
+    # the value shown is F of the depth-1000 chain, computed here by the recurrence o <- sigma(o)
+    with mpmath.workdps(40):
+        o = mpmath.mpf(1)
+        for _ in range(999):
+            o = 1 / (1 + mpmath.exp(-o))
+    mant, _, rest = text.split("F = ")[1].partition("…")
+    shown = mant + rest.split(" ")[0]  # the leading digits and the exponent
+    assert len(mant) >= 10 and is_close(shown, o, rel="1e-10"), shown
+    assert "p = 1e+9999" in repr(objs["small_gradient"]())  # the text's p = 10^9999
+    assert "(10000 digits)" in repr(objs["reference_wide"]())
+    assert "fails for 1 of 100000 k (first k = 100000)" in repr(objs["routes"]())
+    assert ".to_json()" in repr(objs["gradient_check"]())
+
+
+def test_deep_bound_is_a_product_and_a_power():
+    # the textbook bound of the seed sigmoid chain: |dF/dw_1| <= prod_{i=2}^{L} |w_i| (1/4)^(L-1)
+    b = _extreme_objects()["bound_deep"]()
+    body = check_latex(b._repr_latex_())
+    assert r"\prod_{i=2}^{100000}" in body and "99999" in body and r"\frac{1}{4}" in body
+    assert "|dF/dw_1| <=" in repr(b) and "99999" in repr(b)
+    huge = repr(_extreme_objects()["bound_huge_int"]())
+    # 4^9999 = 10^(9999 log10 4) = 10^6019.996...: 6020 digits, its leading ones 9.9908...
+    lead = mpmath.power(10, mpmath.frac(9999 * mpmath.log10(4)))
+    assert f"≈{float(lead):.4f}e+6019 (6020 digits)" in huge
+
+
+def test_notebook_css_is_scoped_to_the_report_div():
+    from symgrad.interfaces.documents import chain_document
+    from symgrad.interfaces.report import ReportOptions, build_report
+    from symgrad.present.html import CSS, page
+
+    report = build_report(ReportOptions(depth=3, scan_depth=30), steps=("derivation",))
+    doc = chain_document(Chain(3), [1])
+    for html in (report._repr_html_(), doc._repr_html_()):
+        assert html.startswith('<div class="symgrad-report"><style>') and html.endswith("</div>")
+        style = html.split("<style>", 1)[1].split("</style>", 1)[0]
+        assert_scoped(style)
+        assert "<math" in html and r"\[" not in html and r"\(" not in html  # MathML only
+    assert_scoped(CSS)
+    full = page(title="t", lead="l", toc=[], body_html="<p>x</p>", footer="f")
+    assert '<body class="symgrad-report">' in full
+
+
+def assert_scoped(css: str) -> None:
+    """Every selector of every rule starts with the report's class (no @-rules)."""
+    import re
+
+    text = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    assert "@" not in text
+    rules = [r for r in text.split("}") if r.strip()]
+    assert len(rules) > 20
+    for rule in rules:
+        selectors, _, decls = rule.partition("{")
+        assert decls.strip(), rule
+        for sel in selectors.split(","):
+            assert re.match(r"^(body)?\.symgrad-report(?![\w-])", sel.strip()), sel

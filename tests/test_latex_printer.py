@@ -129,3 +129,31 @@ def test_latex_round_trip_through_sympys_parser():
     for expr in exprs:
         back = _from_parsed(parse_latex(latex(expr)))
         assert exact_equal(back, expr), (latex(expr), back)
+
+
+# -- pieces for line breaking -------------------------------------------------------------
+
+
+def test_signed_pieces_rebuild_what_the_printer_prints():
+    # joined with spaces, the printed pieces are the printer's own output of the whole
+    printer = SymgradLatexPrinter()
+    w1, w2, w3 = sympy.symbols("w1 w2 w3")
+    s = sigmoid(w1 * w2)
+    for expr in [w1 - w2 + w3, -w1 * w2 * (1 - s) * s, w2**2 * w3 * (1 - s) - s * w1]:
+        if isinstance(expr, sympy.Add):
+            pieces = [sign + printer.doprint(t) for sign, t, _ in printer.signed_terms(expr)]
+        else:
+            sign, factors = printer.signed_factors(expr)
+            pieces = [printer.doprint(f) if not br else rf"\left({printer.doprint(f)}\right)"
+                      for f, br in factors]
+            pieces[0] = sign + pieces[0]
+        assert " ".join(pieces) == latex(expr)
+
+
+def test_signed_factors_give_a_denominator_as_a_leading_factor():
+    a, b = sympy.symbols("a b")
+    sign, factors = SymgradLatexPrinter().signed_factors(-3 * a * b / (2 * sympy.pi))
+    assert sign == "- "
+    # the factors multiply back to the product (without its sign)
+    assert sympy.simplify(sympy.Mul(*[f for f, _ in factors]) - 3 * a * b / (2 * sympy.pi)) == 0
+    assert [latex(f) for f, _ in factors][1:] == ["a", "b"]

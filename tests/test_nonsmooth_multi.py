@@ -85,7 +85,7 @@ def test_relu_plus_square_family():
     assert len(a.families) == 1
     fam = a.families[0]
     assert fam.equations == ("y = 0",)
-    assert fam.description.endswith("x in (-oo, 0]")
+    assert fam.description.endswith("x in (-∞, 0]")
     assert fam.verdict.label == "local minimum (non-strict)"
 
 
@@ -111,8 +111,8 @@ def test_min_of_convex_pieces():
     assert _labels(a) == [((0, -1), "no extremum"), ((0, 1), "no extremum")]
     fams = {f.equations: f for f in a.families}
     assert set(fams) == {("y = 0",), ("x = 0",)}
-    assert fams[("y = 0",)].description.endswith("x in (-oo, oo)")
-    assert fams[("x = 0",)].description.endswith("y in (-oo, -1) U (1, oo)")
+    assert fams[("y = 0",)].description.endswith("x in (-∞, ∞)")
+    assert fams[("x = 0",)].description.endswith("y in (-∞, -1) ∪ (1, ∞)")
     assert all(f.verdict.label == "local minimum (non-strict)" for f in a.families)
     for p in ((0, 1), (0, -1)):
         vals = _around("Min(x**2 + 1, y**2)", p)
@@ -243,5 +243,5 @@ def test_empty_regions_are_not_reported():
     assert a.points == []
     labels = sorted((f.description, f.verdict.label) for f in a.families)
     assert labels == [("every point where (-x > 0 and -y > 0)", "constant"),
-                      ("x = 0, y in (-oo, 0]", "local minimum (non-strict)"),
-                      ("y = 0, x in (-oo, 0]", "local minimum (non-strict)")]
+                      ("x = 0, y in (-∞, 0]", "local minimum (non-strict)"),
+                      ("y = 0, x in (-∞, 0]", "local minimum (non-strict)")]

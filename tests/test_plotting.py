@@ -82,3 +82,36 @@ def test_cli_plot(tmp_path, capsys):
     assert capsys.readouterr().err.count("\n") == 1
     assert not bad.exists()
 
+
+
+def test_log_depth_axis_legend_beside_the_lines_and_inset(scan):
+    require_module("matplotlib", install="pip install 'symgrad[plot]'")
+    from symgrad.present.plotting import scan_figure
+
+    fig = scan_figure(scan)
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "log"
+    assert ax.get_xlim() == (1, scan.max_depth)
+    renderer = fig.canvas.get_renderer()
+    legend = ax.get_legend().get_window_extent(renderer)
+    plot_area = ax.get_window_extent(renderer)
+    assert legend.x0 >= plot_area.x1  # beside the axes: it covers no line
+    assert fig.bbox.contains(legend.x1 - 1, legend.y0 + 1)  # and is not cut off
+    # a scan far deeper than the low-precision events (with weights 1 bfloat16's computed
+    # gradient is 0 after a few dozen layers) shows them again, on a linear axis, in an
+    # inset of the early depths
+    deep = scan_depths([Fraction(1)] * 400, lr=Fraction(1, 10), formats="float16,bfloat16")
+    zero = deep.format("bfloat16").first["zero"]
+    insets = scan_figure(deep).axes[0].child_axes
+    assert len(insets) == 1 and insets[0].get_xscale() == "linear"
+    lo, hi = insets[0].get_xlim()
+    assert lo == 1 and zero < hi < 400
+
+
+def test_no_inset_when_the_scan_is_short():
+    require_module("matplotlib", install="pip install 'symgrad[plot]'")
+    from symgrad.present.plotting import scan_figure
+
+    short = scan_depths([Fraction(1)] * 20, lr=Fraction(1, 10), formats="float16")
+    assert scan_figure(short).axes[0].child_axes == []

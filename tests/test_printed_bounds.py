@@ -181,8 +181,8 @@ def _samples(center: Fraction, half: Fraction, n: int, seed: int) -> list[list]:
     return pts
 
 
-_LINE = re.compile(r"^  w = (\S+)\*\(1,\.\.\.,1\) \+/- (\S+): \|\|grad F\|\| <= (\S+), "
-                   r"F - inf F >= (\S+): (yes|no|undecided)$")
+_LINE = re.compile(r"^  w = (\S+)·\(1, …, 1\) ± (\S+): \|\|grad F\|\| ≤ (\S+), "
+                   r"F - inf F ≥ (\S+): (yes|no|undecided)$")
 
 
 def _run(capsys, args: list[str]) -> str:

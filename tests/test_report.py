@@ -63,7 +63,7 @@ def _check_files(out: Path) -> None:
 
 def _check_reference_json(out: Path) -> None:
     doc = json.loads((out / "reference.json").read_text())
-    assert doc["schema"] == "symgrad.reference/1"
+    assert doc["schema"] == "symgrad.reference/2"
     assert doc["chain"] == {"depth": 40, "activation": "sigmoid", "form": "seed", "bias": False}
     values = {row["name"]: row for row in doc["values"]}
     assert len(values) == 41  # F and dF/dw_1..dF/dw_40
@@ -99,14 +99,21 @@ def _check_page(out: Path) -> None:
     tags = {t for t, _ in parser.attrs}
     assert {"math", "table", "style", "svg"} <= tags
     assert "script" not in tags and "link" not in tags and "img" not in tags
+    files = {p.name for p in out.iterdir()}
+    linked = set()
     for tag, attrs in parser.attrs:
-        for key in ("src", "href"):
-            value = attrs.get(key)
-            assert value is None or value.startswith("#"), (tag, key, value)
+        assert attrs.get("src") is None, (tag, attrs)
+        href = attrs.get("href")
+        # links: anchors on the page, or a file of the report folder itself (no network)
+        if href is not None and not href.startswith("#"):
+            assert tag == "a" and href in files, (tag, href)
+            linked.add(href)
         if tag == "math":
             assert attrs.get("xmlns") == "http://www.w3.org/1998/Math/MathML"
     for section in ("derivation", "verification", "reference", "formats", "scan"):
         assert f'id="{section}"' in text
+    assert linked == files - {".symgrad-report"}  # the files list links every artefact
+    assert '<body class="symgrad-report">' in text  # every style rule is scoped to it
     checks = text[text.index('id="verification"'):text.index('id="claims"')]
     assert 'class="badge bad"' not in checks  # no check of the derivation fails
     assert checks.count('<span class="badge ok">PASS</span>') >= 6
@@ -252,12 +259,12 @@ def test_unwritable_folder(tmp_path, capsys):
 def test_open_uses_the_browser_but_never_in_ci(tmp_path, monkeypatch, capsys):
     import webbrowser
 
-    import symgrad.interfaces.cli.cmd_report as cmd
+    import symgrad.interfaces.api.report as api
     from symgrad.interfaces.cli import main
 
     opened: list[str] = []
     monkeypatch.setattr(webbrowser, "open", opened.append)
-    monkeypatch.setattr(cmd, "build_report", lambda *a, **k: _tiny_report())
+    monkeypatch.setattr(api, "build_report", lambda *a, **k: _tiny_report())
     monkeypatch.delenv("CI", raising=False)
     assert main(["report", "--out", str(tmp_path / "a"), "--open", "--quiet"]) == 0
     assert opened == [(tmp_path / "a" / "index.html").resolve().as_uri()]
@@ -353,6 +360,53 @@ def test_mathml_product_and_sigmoid():
     assert "<mi>&#x3C3;</mi>" in to_mathml(sigmoid(sympy.Symbol("t")))  # U+03C3 sigma
     d = to_mathml(sympy.Derivative(sympy.Symbol("F"), sympy.Symbol("w1")))
     assert "&#x2202;" in d  # partial derivative sign
+
+
+def _mathml_dom(text: str):
+    from xml.dom import minidom
+
+    # SymPy's entity names (&InvisibleTimes;) are not XML: numeric references instead
+    return minidom.parseString(text.replace("&InvisibleTimes;", "&#x2062;"))
+
+
+def test_mathml_minus_signs_are_u2212():
+    w1, w2 = sympy.symbols("w1 w2")
+    m = to_mathml(-w1 * sigmoid(w1 * w2) * (1 - sigmoid(w1 * w2)) - sympy.Rational(3, 4))
+    dom = _mathml_dom(m)
+    ops = [n.firstChild.data for n in dom.getElementsByTagName("mo")]
+    assert ops.count("\u2212") == 3 and "-" not in ops  # -w1, 1 - sigma, - 3/4
+    # a negative number is an operator and a number, never "<mn>-1</mn>"
+    numbers = [n.firstChild.data for n in
+               _mathml_dom(to_mathml(sympy.Interval(-1, w1))).getElementsByTagName("mn")]
+    assert numbers == ["1", "1"] and not any(t.startswith("-") for t in numbers)
+
+
+def test_mathml_brackets_hug_flat_contents_and_stretch_around_tall_ones():
+    t = sympy.Symbol("t")
+    dom = _mathml_dom(to_mathml(sigmoid(t)))
+    fences = [n for n in dom.getElementsByTagName("mo") if n.firstChild.data in "()"]
+    assert [f.getAttribute("form") for f in fences] == ["prefix", "postfix"]
+    for f in fences:  # no operator space, no stretching around one line of text
+        assert (f.getAttribute("lspace"), f.getAttribute("rspace")) == ("0", "0")
+        assert f.getAttribute("stretchy") == "false" and f.getAttribute("fence") == "true"
+    tall = _mathml_dom(to_mathml(sigmoid(t / (1 + t))))  # a fraction inside the parentheses
+    assert {n.getAttribute("stretchy") for n in tall.getElementsByTagName("mo")
+            if n.firstChild.data in "()"} == {"true"}
+
+
+def test_wide_equations_are_set_on_two_lines():
+    from symgrad.present.mathml import BREAK_TOKENS
+
+    x = sympy.Symbol("x")
+    a = sympy.symbols(f"a0:{BREAK_TOKENS}")
+    wide = sympy.Eq(sympy.Add(*(ai * x**i for i, ai in enumerate(a))), x)
+    dom = _mathml_dom(to_mathml(wide))
+    rows = dom.getElementsByTagName("mtr")
+    assert len(rows) == 2  # lhs, then "= rhs"
+    assert rows[1].getElementsByTagName("mo")[0].firstChild.data == "="
+    narrow = _mathml_dom(to_mathml(sympy.Eq(x + 1, 2)))
+    assert not narrow.getElementsByTagName("mtable")
+    assert not _mathml_dom(to_mathml(wide, display="inline")).getElementsByTagName("mtable")
 
 
 def test_mathml_refuses_strings():

@@ -229,14 +229,15 @@ def test_page_tables_equal_the_json_files(report):
     page = _page(report)
     ref = json.loads((report / "reference.json").read_text())
     scan = json.loads((report / "scan.json").read_text())
-    assert ref["chain"]["depth"] == DEPTH and ref["weights"] == "0.9"
+    assert ref["chain"]["depth"] == DEPTH and ref["weights"]["spec"] == "0.9"
     assert (scan["lr"], scan["weights"], scan["max_depth"]) == ("5e-2", "0.9", str(SCAN))
     rows = {r["name"]: r for r in ref["values"]}
     table = next(t for t in page.tables if t and t[0][:2] == ["quantity", "value"])
     assert len(table) - 1 == len(rows) == DEPTH + 1
     for name, value, radius, digits in table[1:]:
         r = rows[name]
-        assert (value, radius, digits) == (r["value"], r["radius"], r["certified_digits"])
+        assert (value, radius, digits) == (r["value"], r["ball"]["rad"],
+                                           str(r["certified_digits"]))
     from symgrad.analysis.precision import EVENTS
 
     events = next(t for t in page.tables if t and t[0][0] == "event")
@@ -266,7 +267,7 @@ def test_json_and_printed_values_against_an_independent_computation(report):
     f, grads = chain_reference("sigmoid", "seed", [W] * DEPTH, None, None, 60)[:2]
     truth = {"F": f, **{f"dF/dw{k}": g for k, g in enumerate(grads, 1)}}
     for r in ref["values"]:
-        _check_certified(r["value"], r["radius"], int(r["certified_digits"]), truth[r["name"]],
+        _check_certified(r["value"], r["ball"]["rad"], r["certified_digits"], truth[r["name"]],
                          r["name"])
     # the formats section's "certified value v ± r" and "(D certified digits)"
     page = (report / "index.html").read_text(encoding="utf-8")

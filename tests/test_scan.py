@@ -186,5 +186,7 @@ def test_cli_json(capsys):
                  "--format", "json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     lib = scan_depths([Fraction(1)] * 40, formats="float64").format("float64").first
-    assert doc["formats"][0]["first_depth"]["lost_update"] == str(lib["lost_update"])
-    assert doc["plot"] is None and doc["weights"] == "1"
+    assert doc["formats"][0]["first_depth"]["lost_update"] == lib["lost_update"]
+    assert isinstance(doc["formats"][0]["first_depth"]["lost_update"], int)
+    assert doc["plot"] is None and doc["weights"] == {"spec": "1"}
+    assert [r["depth"] for r in doc["depths"]] == list(range(1, 41))

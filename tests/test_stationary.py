@@ -149,10 +149,10 @@ def test_numeric_degenerate_never_minimum():
 
 def test_max_zero_cx_text_example():
     res = analyse("max(0, 1e-90*x)")
-    assert [f.description for f in res.families] == ["x in (-oo, 0]"]
+    assert [f.description for f in res.families] == ["x in (-∞, 0]"]
     assert res.families[0].verdict.cls == "local minimum"
     assert res.families[0].verdict.strict is False
-    right = next(pc for pc in res.pieces if pc.interval == "(0, oo)")
+    right = next(pc for pc in res.pieces if pc.interval == "(0, ∞)")
     assert str(right.derivative) == "1/" + "1" + "0" * 90
     assert "no stationary point" in right.note
 

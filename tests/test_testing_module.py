@@ -85,19 +85,59 @@ def test_reference_vectors_against_hand_formula(tmp_path):
         F = s
         g1 = -2 * s * (1 - s)
         g2 = mpmath.mpf("0.5") * s * (1 - s)
-        for got, true in ((vec["F"], F), (vec["gradient"][0], g1), (vec["gradient"][1], g2)):
-            assert abs(mpmath.mpf(got["value"]) - true) <= mpmath.mpf(got["radius"]) + \
+        for got, true in ((vec["F"], F), (vec["gradient"]["w"][0], g1),
+                          (vec["gradient"]["w"][1], g2)):
+            assert abs(mpmath.mpf(got["mid"]) - true) <= mpmath.mpf(got["rad"]) + \
                 mpmath.mpf(10) ** -35
-            assert int(got["certified_digits"]) >= 18
-    assert vec["weights"] == ["1/2", "-2"]
+            assert got["digits"] >= 18
+    assert [v["decimal"] for v in vec["weights"]["values"]] == ["5e-1", "-2e+0"]
     path = tmp_path / "vectors.json"
     export_reference_vectors(path, [{"depth": 3, "weights": "normal:0,1,seed=4",
                                      "activation": "softplus", "digits": 25}])
     data = json.loads(path.read_text())
-    assert data["vectors"][0]["activation"] == "softplus"
-    assert len(data["vectors"][0]["gradient"]) == 3
-    # weights are exact decimal/fraction strings of the seeded draw
-    assert all(Fraction(w) for w in data["vectors"][0]["weights"])
+    assert data["schema"] == "symgrad.vectors/1"
+    assert data["vectors"][0]["chain"]["activation"] == "softplus"
+    assert len(data["vectors"][0]["gradient"]["w"]) == 3
+    # the seeded draw is float64: exact decimals and bit patterns that agree
+    for v in data["vectors"][0]["weights"]["values"]:
+        assert Fraction(float.fromhex(_hex_to_float_text(v["float64"]))) == \
+            Fraction(v["decimal"])
+
+
+def _hex_to_float_text(bits: str) -> str:
+    """IEEE 754 binary64 bit pattern -> float.hex text, decoded by hand (sign, exponent,
+    fraction), for normal numbers."""
+    n = int(bits, 16)
+    sign, exp, frac = n >> 63, (n >> 52) & 0x7FF, n & ((1 << 52) - 1)
+    assert 0 < exp < 0x7FF
+    return f"{'-' if sign else ''}0x1.{frac:013x}p{exp - 1023}"
+
+
+def test_export_csv_and_npz_by_suffix(tmp_path):
+    spec = {"depth": 2, "weights": [0.5, -2.0]}
+    csv_path = export_reference_vectors(tmp_path / "v.csv", spec)
+    assert csv_path.read_text().splitlines()[0].startswith("index,depth,activation")
+    npz = export_reference_vectors(tmp_path / "v.npz", spec, digits=20, hessian=True)
+    with np.load(npz) as z:
+        s = 1 / (1 + math.exp(1))
+        assert z["r0_grad_w"][0] == pytest.approx(-2 * s * (1 - s), rel=1e-15)
+        assert z["r0_hessian"].shape == (2, 2)
+    with pytest.raises(SymgradError, match="unknown vectors format"):
+        export_reference_vectors(tmp_path / "v.txt", spec, format="xml")
+
+
+def test_chain_reference_against_textbook():
+    from symgrad.testing import chain_reference as oracle
+
+    r = oracle(2, [0.5, -2.0])
+    assert r.gradient == pytest.approx(textbook_grad_depth2(0.5, -2.0), rel=1e-15)
+    assert r.F == pytest.approx(1 / (1 + math.exp(1)), rel=1e-15)
+    assert r.certified.grad_w[1].digits == 20
+    g = oracle(1, [0.5], form="general", bias=True, biases=["0.1"], x="-2")
+    z = 0.5 * -2 + 0.1
+    d = math.exp(-z) / (1 + math.exp(-z)) ** 2
+    assert (g.gradient[0], g.grad_b[0], g.grad_x) == pytest.approx((-2 * d, d, 0.5 * d),
+                                                                   rel=1e-14)
 
 
 def test_bad_specs():

@@ -172,7 +172,7 @@ def test_cli_verify_json_small_run(tmp_path, capsys):
     out = tmp_path / "v.json"
     rc = main(["verify", "--backends", "torch", "--formats", "float64,float16",
                "--depths", "3", "--hessian-depths", "3", "--activations", "tanh",
-               "--format", "json", "--output", str(out)])
+               "--format", "json", "--json", str(out)])
     data = json.loads(out.read_text())
     assert rc == 0 and data["passed"] is True
     assert json.loads(capsys.readouterr().out) == data

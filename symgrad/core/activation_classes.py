@@ -9,6 +9,16 @@ convention there (``Heaviside(t, 0)``: relu'(0) = 0, leaky_relu'(0) = a); the re
 (:mod:`symgrad.core.activations`) records the kink, and certified arithmetic carries the
 Clarke interval [0, 1] (resp. [a, 1]) instead of that point value.
 
+Code printers: ``sympy.lambdify`` (and ``sympy.pycode``) print each class through its
+``_CODE`` templates, one per printer family: ``_numpycode`` (NumPy; SymPy's SciPy printer
+too), ``_jaxcode``, ``_torchcode``, ``_mpmathcode`` and ``_pythoncode`` (``math``).  The
+code is numerically stable (no overflow for any finite argument): the sigmoid is
+``exp(-logaddexp(0, -t))`` in NumPy, ``jax.nn.sigmoid``, ``torch.sigmoid``; softplus is
+``logaddexp(0, t)``; gelu is ``t erfc(-t/sqrt 2)/2`` (no cancellation for t << 0).  An
+argument used twice by a template is evaluated once (an inline ``lambda``), so nested
+chains print in linear size.  :mod:`symgrad.numeric.lambdify_modules` adds what SymPy's
+own functions need (``erf`` on arrays, JAX's ``erf``, PyTorch's ``heaviside``).
+
 This module imports SymPy only.
 
 >>> import sympy
@@ -19,9 +29,16 @@ t*(1 - sigmoid(t))*sigmoid(t) + sigmoid(t)
 (0, -3/100, 0, 0)
 >>> sympy.latex(gelu(t))
 '\\\\operatorname{GELU}\\\\left(t\\\\right)'
+>>> sympy.pycode(relu(t - 1))
+'max(t - 1, 0)'
+>>> sympy.pycode(sigmoid(2*t))
+'(lambda _u0: (math.exp(min(_u0, 0))/(1 + math.exp(-abs(_u0)))))(2*t)'
 """
 
 from __future__ import annotations
+
+import re
+from typing import ClassVar
 
 import sympy
 from sympy import Function, Heaviside, Piecewise, Rational, S, erf, exp, log, sqrt
@@ -42,6 +59,10 @@ __all__ = [
 
 #: the default slope of leaky_relu on the negative side (PyTorch's and JAX's default)
 LEAKY_SLOPE = Rational(_SLOPE.numerator, _SLOPE.denominator)  # one value: activation_names
+
+
+_TOKEN = re.compile(r"\{([0-9]|[A-Za-z_][A-Za-z0-9_.]*)\}")
+_ATOM = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*|[0-9.]+")
 
 
 class ActivationFunction(Function):
@@ -66,6 +87,58 @@ class ActivationFunction(Function):
         name = self.latex_name if exp is None else "%s^{%s}" % (self.latex_name, exp)
         return r"%s\left(%s\right)" % (name, printer._print(self.args[0]))
 
+    #: code templates by printer family (numpy, jax, torch, mpmath, python): ``{0}`` is the
+    #: argument (``{1}`` leaky_relu's slope), ``{np.NAME}`` the printer's array module
+    #: (numpy, jax.numpy, cupy), ``{erfc}`` the printer's own erfc, ``{a.b.NAME}`` a
+    #: qualified name (the printer imports it, or qualifies it fully)
+    _CODE: ClassVar[dict[str, str]] = {}
+
+    #: default values of optional arguments (leaky_relu's slope), for the templates
+    _defaults: tuple = ()
+
+    def _code(self, printer, family: str) -> str:
+        """This application as code for ``printer``, from the ``family`` template."""
+        template = self._CODE[family]
+        args = [*self.args, *self._defaults[len(self.args) - 1:]]
+        code = [printer._print(a) for a in args]
+        inline = all(template.count("{%d}" % i) <= 1 for i in range(len(args)))
+
+        def token(m: re.Match) -> str:
+            key = m.group(1)
+            if key.isdigit():
+                c = code[int(key)]
+                if not inline:
+                    return "_u" + key
+                before = m.string[max(m.start() - 2, 0):m.start()]
+                alone = (before[-1:] == "(" or before == ", ") and m.string[m.end()] in "),"
+                return c if alone or _ATOM.fullmatch(c) else "(%s)" % c
+            if key.startswith("np."):
+                key = getattr(printer, "_module", "numpy") + key[2:]
+            elif key == "erfc":
+                key = printer.known_functions.get("erfc", "math.erfc")
+            return printer._module_format(key)
+
+        body = _TOKEN.sub(token, template)
+        if inline:
+            return body
+        params = ", ".join("_u%d" % i for i in range(len(args)))
+        return "(lambda %s: %s)(%s)" % (params, body, ", ".join(code))
+
+    def _numpycode(self, printer, **kwargs):
+        return self._code(printer, "numpy")
+
+    def _jaxcode(self, printer, **kwargs):
+        return self._code(printer, "jax")
+
+    def _torchcode(self, printer, **kwargs):
+        return self._code(printer, "torch")
+
+    def _mpmathcode(self, printer, **kwargs):
+        return self._code(printer, "mpmath")
+
+    def _pythoncode(self, printer, **kwargs):
+        return self._code(printer, "python")
+
 
 class sigmoid(ActivationFunction):
     """The logistic sigmoid, sigma(t) = 1/(1 + exp(-t)).
@@ -78,6 +151,13 @@ class sigmoid(ActivationFunction):
     """
 
     latex_name = r"\sigma"
+    _CODE: ClassVar[dict[str, str]] = {
+        "numpy": "{np.exp}(-{np.logaddexp}(0, -{0}))",
+        "jax": "{jax.nn.sigmoid}({0})",
+        "torch": "{torch.sigmoid}({0})",
+        "mpmath": "(1/(1 + {mpmath.exp}(-{0})))",
+        "python": "({math.exp}(min({0}, 0))/(1 + {math.exp}(-abs({0}))))",
+    }
 
     @classmethod
     def eval(cls, arg):
@@ -112,6 +192,13 @@ class softplus(ActivationFunction):
     """
 
     latex_name = r"\operatorname{softplus}"
+    _CODE: ClassVar[dict[str, str]] = {
+        "numpy": "{np.logaddexp}(0, {0})",
+        "jax": "{jax.nn.softplus}({0})",
+        "torch": "(-{torch.nn.functional.logsigmoid}(-{0}))",
+        "mpmath": "{mpmath.log1p}({mpmath.exp}({0}))",
+        "python": "(max({0}, 0) + {math.log1p}({math.exp}(-abs({0}))))",
+    }
 
     @classmethod
     def eval(cls, arg):
@@ -143,6 +230,13 @@ class silu(ActivationFunction):
     """
 
     latex_name = r"\operatorname{SiLU}"
+    _CODE: ClassVar[dict[str, str]] = {
+        "numpy": "({0}*{np.exp}(-{np.logaddexp}(0, -{0})))",
+        "jax": "{jax.nn.silu}({0})",
+        "torch": "{torch.nn.functional.silu}({0})",
+        "mpmath": "({0}/(1 + {mpmath.exp}(-{0})))",
+        "python": "({0}*{math.exp}(min({0}, 0))/(1 + {math.exp}(-abs({0}))))",
+    }
 
     @classmethod
     def eval(cls, arg):
@@ -166,6 +260,13 @@ class gelu(ActivationFunction):
     """
 
     latex_name = r"\operatorname{GELU}"
+    _CODE: ClassVar[dict[str, str]] = {
+        "numpy": "({0}*{erfc}(-0.7071067811865476*{0})/2)",
+        "jax": "{jax.nn.gelu}({0}, approximate=False)",
+        "torch": "({0}*{torch.erfc}(-0.7071067811865476*{0})/2)",
+        "mpmath": "({0}*{mpmath.erfc}(-{0}/{mpmath.sqrt}(2))/2)",
+        "python": "({0}*{math.erfc}(-0.7071067811865476*{0})/2)",
+    }
 
     @classmethod
     def eval(cls, arg):
@@ -212,6 +313,13 @@ class relu(_Piecewise):
     """
 
     latex_name = r"\operatorname{ReLU}"
+    _CODE: ClassVar[dict[str, str]] = {
+        "numpy": "{np.maximum}({0}, 0)",
+        "jax": "{jax.nn.relu}({0})",
+        "torch": "{torch.relu}({0})",
+        "mpmath": "max({0}, 0)",
+        "python": "max({0}, 0)",
+    }
 
     @staticmethod
     def _pieces(arg, extra):
@@ -234,6 +342,14 @@ class leaky_relu(_Piecewise):
 
     nargs = (1, 2)
     latex_name = r"\operatorname{LeakyReLU}"
+    _CODE: ClassVar[dict[str, str]] = {
+        "numpy": "{np.where}({0} > 0, {0}, {1}*{0})",
+        "jax": "{jax.nn.leaky_relu}({0}, {1})",
+        "torch": "{torch.nn.functional.leaky_relu}({0}, {1})",
+        "mpmath": "({0} if {0} > 0 else {1}*{0})",
+        "python": "({0} if {0} > 0 else {1}*{0})",
+    }
+    _defaults = (LEAKY_SLOPE,)
 
     @classmethod
     def eval(cls, arg, slope=None):
@@ -263,6 +379,13 @@ class elu(_Piecewise):
     """
 
     latex_name = r"\operatorname{ELU}"
+    _CODE: ClassVar[dict[str, str]] = {
+        "numpy": "{np.where}({0} > 0, {0}, {np.expm1}({np.minimum}({0}, 0)))",
+        "jax": "{jax.nn.elu}({0})",
+        "torch": "{torch.nn.functional.elu}({0})",
+        "mpmath": "({0} if {0} > 0 else {mpmath.expm1}({0}))",
+        "python": "({0} if {0} > 0 else {math.expm1}(min({0}, 0)))",
+    }
 
     @staticmethod
     def _pieces(arg, extra):

@@ -41,6 +41,10 @@ class GradientBound:
     def __str__(self) -> str:
         return f"|dF/dw_{self.k}| <= {self.expression}"
 
+    def __repr__(self) -> str:
+        """One short line at any size (:mod:`symgrad.present.core_reprs`)."""
+        return reprs.render(self, "text") or f"<{type(self).__name__}>"
+
     def _repr_latex_(self) -> str | None:
         """Jupyter: |dF/dw_k| <= the bound (:mod:`symgrad.present.core_reprs`)."""
         return reprs.render(self, "latex")

@@ -22,16 +22,28 @@ expression is first asked for: the numeric path (``symgrad reference``, ``format
 sigmoid(w3*sigmoid(w1*w2))
 >>> Chain(2, form="general", bias=True).nested_expression()
 sigmoid(b2 + w2*sigmoid(b1 + w1*x))
+
+The depth is an ``int`` and ``bias`` a ``bool``; text is converted first (the command
+line does it with :func:`validate_depth`), never guessed:
+
+>>> try:
+...     Chain("3")
+... except InputError as exc:
+...     print(exc)
+depth must be an int, got '3' (a str) (convert text first, e.g. Chain(validate_depth('3')))
+>>> Chain(validate_depth("3")).depth
+3
 """
 
 from __future__ import annotations
 
+import numbers
 import re
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from symgrad.base.errors import SymgradError
+from symgrad.base.errors import InputError, LimitError
 from symgrad.core.activation_names import activation_name
 
 if TYPE_CHECKING:  # pragma: no cover - annotations only
@@ -53,25 +65,35 @@ def validate_depth(depth: object, *, cap: int = MAX_DEPTH, name: str = "depth") 
     12
     """
     if isinstance(depth, bool):
-        raise SymgradError(f"{name} must be a whole number, got {depth!r}")
+        raise InputError(f"{name} must be a whole number, got {depth!r}")
     if isinstance(depth, int):
         value = depth
     else:
         text = str(depth).strip()
         # ASCII digits only: str.isdigit() also accepts '\u00b2', which int() then rejects
         if not re.fullmatch(r"[+-]?[0-9]{1,12}", text, re.ASCII):
-            raise SymgradError(
+            raise InputError(
                 f"{name} must be a whole number (ASCII digits 0-9), got {depth!r}",
                 hint=f"e.g. --{name} 10",
             )
         value = int(text)
     if value < 1:
-        raise SymgradError(f"{name} must be >= 1, got {value}", hint=f"pass --{name} 1 or more")
+        raise InputError(f"{name} must be >= 1, got {value}", hint=f"pass --{name} 1 or more")
     if value > cap:
-        raise SymgradError(
+        raise LimitError(
             f"{name} {value} is above the cap of {cap}", hint=f"pass --{name} {cap} or less"
         )
     return value
+
+
+def _int_depth(depth: object) -> int:
+    """``depth`` when it is an integer (int or numpy integer, not bool), else InputError."""
+    if isinstance(depth, numbers.Integral) and not isinstance(depth, bool):
+        return int(depth)
+    text = repr(depth) if len(repr(depth)) <= 40 else repr(depth)[:37] + "..."
+    fix = (f"convert text first, e.g. Chain(validate_depth({depth!r}))"
+           if isinstance(depth, str) else "pass a whole number, e.g. Chain(3)")
+    raise InputError(f"depth must be an int, got {text} (a {type(depth).__name__})", hint=fix)
 
 
 @dataclass(frozen=True)
@@ -117,14 +139,20 @@ class Chain:
     bias: bool = False
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "depth", validate_depth(self.depth))
+        object.__setattr__(self, "depth", validate_depth(_int_depth(self.depth)))
+        if not isinstance(self.activation, str):
+            raise InputError(f"activation must be a name (a str), got {self.activation!r}",
+                             hint="e.g. activation='tanh'")
         object.__setattr__(self, "activation", activation_name(self.activation))
-        if self.form not in FORMS:
-            raise SymgradError(
+        if not isinstance(self.bias, bool):
+            raise InputError(f"bias must be True or False, got {self.bias!r}",
+                             hint="pass bias=True for a chain with biases")
+        if not isinstance(self.form, str) or self.form not in FORMS:
+            raise InputError(
                 f"unknown chain form '{self.form}'", hint=f"choose one of: {', '.join(FORMS)}"
             )
         if self.bias and self.form != "general":
-            raise SymgradError(
+            raise InputError(
                 "biases need the general form", hint="pass --form general together with --bias"
             )
 
@@ -171,7 +199,7 @@ class Chain:
     def layer(self, i: int) -> Layer:
         """Layer ``i`` (1-based)."""
         if not 1 <= i <= self.depth:
-            raise SymgradError(f"layer index {i} is outside 1..{self.depth}")
+            raise InputError(f"layer index {i} is outside 1..{self.depth}")
         prev = self.input if i == 1 else self.outputs[i - 2]
         act = None if (self.form == "seed" and i == 1) else self.act
         bias = self.biases[i - 1] if self.bias else None

@@ -339,6 +339,10 @@ class RouteCheck:
     def holds(self) -> bool:
         return all(self.per_k)
 
+    def __repr__(self) -> str:
+        """One short line at any size (:mod:`symgrad.present.core_reprs`)."""
+        return reprs.render(self, "text") or f"<{type(self).__name__}>"
+
     def _repr_html_(self) -> str | None:
         """Jupyter: k and whether the routes agree (:mod:`symgrad.present.core_reprs`)."""
         return reprs.render(self, "html")

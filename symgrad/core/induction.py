@@ -10,13 +10,16 @@ o[i] = act(w[i]*o[i-1] + b[i]), the chain rule gives, for L >= k,
 
 * base case L = k: SymPy differentiates the single layer k;
 * inductive step L -> L+1: F_{L+1} = act(w[L+1] * O(w_k)) with O an abstract
-  function standing for o_L; SymPy differentiates it, the hypothesis is
+  function standing for o_L; SymPy differentiates it (the step's left side is
+  dF_{L+1}/dw_k, with F an indexed symbol), the hypothesis is
   substituted for O', and the result is shown equal to the claim at L+1 by
   exact expansion plus SymPy's ``product_simplify`` joining the ranges
   (k+1..L) and (L+1..L+1).
 
-Every step records whether SymPy verified it; the proof prints as text and
-renders in Jupyter.  This module imports SymPy only.
+Every step records whether SymPy verified it, its justification as text, and
+(``reason``) the same justification as prose parts, words and SymPy objects, for
+the documents to print as words and math; the proof prints as text and renders
+in Jupyter.  This module imports SymPy only.
 
 >>> p = prove_closed_form("sigmoid")
 >>> p.verified
@@ -37,6 +40,7 @@ from symgrad.core.activations import get_activation
 from symgrad.core.chain import Chain
 
 __all__ = [
+    "F_",
     "InductionProof",
     "ProofStep",
     "closed_form_partial",
@@ -46,6 +50,8 @@ __all__ = [
 ]
 
 W, O, B = sympy.IndexedBase("w"), sympy.IndexedBase("o"), sympy.IndexedBase("b")  # noqa: E741
+#: the network's output at depth n is ``F_[n]`` (F_{L+1} in the inductive step)
+F_ = sympy.IndexedBase("F")
 I_ = sympy.Symbol("i", integer=True, positive=True)
 L_ = sympy.Symbol("L", integer=True, positive=True)
 K_ = sympy.Symbol("k", integer=True, positive=True)
@@ -108,12 +114,15 @@ def indexed_to_named(expr: sympy.Expr, chain: Chain) -> sympy.Expr:
 
 @dataclass(frozen=True)
 class ProofStep:
-    """One step: what is claimed, why, and whether SymPy verified it."""
+    """One step: what is claimed, why, and whether SymPy verified it; ``reason`` is the
+    justification as prose parts (strings and SymPy objects, see
+    :mod:`symgrad.interfaces.documents.model`)."""
 
     title: str
     statement: sympy.Basic
     justification: str
     verified: bool
+    reason: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -140,6 +149,10 @@ class InductionProof:
             lines.append(f"     by: {s.justification}")
         lines.append("Q.E.D." if self.verified else "Proof incomplete.")
         return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        """One short line at any size (:mod:`symgrad.present.core_reprs`)."""
+        return reprs.render(self, "text") or f"<{type(self).__name__}>"
 
     def _repr_latex_(self) -> str | None:
         """Jupyter: the claim and the numbered steps (:mod:`symgrad.present.core_reprs`)."""
@@ -173,6 +186,11 @@ def _product_step(act, factor, target, stated, k, bias: bool) -> ProofStep:
     """
     why = ("Product over (L+1..L+1) evaluates to the new factor, and sympy's product_simplify "
            "joins the adjacent ranges into (k+1..L+1)")
+    reason: tuple = ("the product with ", sympy.Eq(I_, L_ + 1, evaluate=False),
+                     " alone is the new factor, and "
+                     "SymPy joins the adjacent ranges of the index, from ", sympy.S(k) + 1,
+                     " to ", L_, " and from ", L_ + 1, " to ", L_ + 1, ", into one from ",
+                     sympy.S(k) + 1, " to ", L_ + 1)
     ok = _joins(factor, k) is not None
     if not ok:
         dact = sympy.Function("Dact")
@@ -181,13 +199,15 @@ def _product_step(act, factor, target, stated, k, bias: bool) -> ProofStep:
         ok = inst == sympy.Product(factor(I_), (I_, k + 1, L_ + 1))
         why += ("; proved with act' replaced by an opaque function Dact (the identity holds "
                 "for every factor; here act' is piecewise), then Dact := act' instantiated")
+        reason += ("; the joining holds for every factor, so it is proved with the "
+                   "activation's derivative replaced by an unspecified function, which is then "
+                   "set to the derivative (here piecewise)",)
     return ProofStep("inductive step: product recurrence",
-                     sympy.Eq(target, stated, evaluate=False), why, bool(ok))
+                     sympy.Eq(target, stated, evaluate=False), why, bool(ok), reason)
 
 
 def _chain_rule_step(act, factor, rhs, k, bias: bool) -> tuple[ProofStep, sympy.Expr]:
     """Step (2), the inductive chain rule, and the product it yields (step (3)'s left side)."""
-    F = sympy.Function("F")
     # (2) inductive step: differentiate F_{L+1} = act(w[L+1]*O(w_k) + b[L+1]).
     # The step assumes L >= k; SymPy learns it by writing L = M + k - 1, M >= 1,
     # so that it can decide by itself that w[L+1] is not w[k].
@@ -202,12 +222,18 @@ def _chain_rule_step(act, factor, rhs, k, bias: bool) -> tuple[ProofStep, sympy.
     no_leftover = not after.has(sympy.Derivative) and not after.has(Ofun)
     ok_step = bool(no_leftover and _zero(after - target))
     after, target = after.subs(M, L_ - k + 1), hyp.subs(M, L_ - k + 1) * factor(L_ + 1)
+    reason = ("the output at depth ", L_ + 1, " is ",
+              sympy.Eq(F_[L_ + 1], act(W[L_ + 1] * O[L_] + (B[L_ + 1] if bias else 0)),
+                       evaluate=False),
+              ", where ", O[L_], " depends on ", W[k], "; the chain rule, then the induction "
+              "hypothesis for ", sympy.Derivative(O[L_], W[k]), "; ", W[L_ + 1],
+              " does not depend on ", W[k], " since ", sympy.Gt(L_ + 1, k, evaluate=False))
     return ProofStep(
         "inductive step: chain rule",
-        sympy.Eq(sympy.Derivative(F(W[k]), W[k]), after, evaluate=False),
+        sympy.Eq(sympy.Derivative(F_[L_ + 1], W[k]), after, evaluate=False),
         "F_{L+1} = act(w[L+1]*o_L(w_k)); sympy.diff, then the hypothesis substituted "
         "for do_L/dw_k; w[L+1] does not depend on w_k since L+1 > k",
-        ok_step,
+        ok_step, reason,
     ), target
 
 
@@ -235,7 +261,6 @@ def prove_closed_form(activation: str = "sigmoid", *, form: str = "seed", bias: 
     def rhs(depth):
         return head * sympy.Product(factor(I_), (I_, k + 1, depth))
 
-    F = sympy.Function("F")
     claim = sympy.Eq(sympy.Derivative(sympy.Symbol("F_L"), W[k]), rhs(L_))
     steps: list[ProofStep] = []
 
@@ -250,6 +275,8 @@ def prove_closed_form(activation: str = "sigmoid", *, form: str = "seed", bias: 
         "the layer-wise chain rule's closed form (local derivatives from sympy.diff) "
         "equals the stated formula",
         bool(same),
+        ("the closed form of the layer-wise chain rule, with the local derivatives "
+         "differentiated by SymPy, is the stated formula",),
     ))
 
     # (1) base case L = k
@@ -259,12 +286,18 @@ def prove_closed_form(activation: str = "sigmoid", *, form: str = "seed", bias: 
         W[k] * prev + (B[k] if bias else 0))
     base_lhs = sympy.diff(layer_k, W[k])
     base_rhs = rhs(k).doit()
+    reason: tuple = ("at depth ", sympy.S(k), " the output is ",
+                     sympy.Eq(F_[k], layer_k, evaluate=False), "; differentiating gives ",
+                     base_lhs, ", and the claim at ", sympy.Eq(L_, k, evaluate=False),
+                     " gives ", base_rhs, " (an empty product is 1)")
+    if not prev.is_Number:
+        reason += ("; ", prev, " does not depend on ", W[k])
     steps.append(ProofStep(
         f"base case L = {k}",
-        sympy.Eq(sympy.Derivative(F(W[k]), W[k]), base_lhs, evaluate=False),
+        sympy.Eq(sympy.Derivative(F_[k], W[k]), base_lhs, evaluate=False),
         f"F_{k} = o_{k} = {layer_k}; sympy.diff gives {base_lhs}; the claim gives {base_rhs} "
         f"(empty product = 1); o[{k - 1}] does not depend on w[{k}]",
-        _zero(base_lhs - base_rhs),
+        _zero(base_lhs - base_rhs), reason,
     ))
 
     step, target = _chain_rule_step(act, factor, rhs, k, bias)

@@ -378,7 +378,7 @@ def parse_assignments(text: str) -> dict[sympy.Symbol, sympy.Rational]:
             val = parse_expression(value, variables=())
         except SymgradError as exc:
             raise SymgradError(
-                f"value of {name} ('{short(value.strip())}') does not parse: {exc}",
+                f"value of {name} ('{short(value.strip())}') does not parse: {exc.cli_message}",
                 hint="give a number, e.g. x=1.5 or x=1/3",
             ) from None
         if not isinstance(val, sympy.Rational):

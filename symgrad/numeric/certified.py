@@ -184,7 +184,8 @@ class Ball:
         return {"value": self.mid, "radius": self.rad, "certified_digits": str(self.digits)}
 
     def __repr__(self) -> str:
-        return f"Ball({self.mid} ± {self.rad}, {self.digits} digits)"
+        """``Ball(mid ± rad, N digits)``, a long midpoint shortened (:mod:`symgrad.present`)."""
+        return reprs.render(self, "text") or f"Ball({self.mid} ± {self.rad})"
 
     def _repr_html_(self) -> str | None:
         """Jupyter: ``mid ± rad``, certified digits (:mod:`symgrad.present.numeric_reprs`)."""
@@ -222,6 +223,10 @@ class Certified:
         if self.grad_x is not None:
             out.append(("dF/dx", self.grad_x))
         return out
+
+    def __repr__(self) -> str:
+        """One short line at any size (:mod:`symgrad.present.numeric_reprs`)."""
+        return reprs.render(self, "text") or f"<{type(self).__name__}>"
 
     def _repr_html_(self) -> str | None:
         """Jupyter: a table of every ball (:mod:`symgrad.present.numeric_reprs`)."""

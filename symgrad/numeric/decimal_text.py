@@ -27,6 +27,7 @@ magnitudes such as 10^-(10^100) are as cheap as 0.5.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from fractions import Fraction
 
 from flint import arb
@@ -255,7 +256,7 @@ def _parse(text: str) -> tuple[int, int]:
     mant, _, exp = text.partition("e")
     neg = mant.startswith("-")
     whole, _, frac = mant.lstrip("-").partition(".")
-    n = int(whole + frac)
+    n = int(Decimal(whole + frac))  # int(str) refuses more than 4300 digits; Decimal does not
     return (-n if neg else n), int(exp) - len(frac)
 
 

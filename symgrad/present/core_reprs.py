@@ -7,17 +7,36 @@ True
 >>> from symgrad.core.bounds import gradient_bound
 >>> print(gradient_bound(Chain(2))._repr_latex_())
 $\displaystyle \left|\frac{\partial F}{\partial w_{1}}\right| \le \frac{\left|{w_{2}}\right|}{4}$
+
+``repr()`` is one short line at any depth (:mod:`symgrad.present.summary`):
+
+>>> from symgrad.core.derive import RouteCheck
+>>> RouteCheck(Chain(100_000), (True,) * 100_000)  # doctest: +ELLIPSIS
+<RouteCheck: ... holds for all 100000 k; full data: .per_k>
 """
 
 from __future__ import annotations
+
+import sympy
 
 from symgrad.base.reprs import register
 from symgrad.core.bounds import GradientBound
 from symgrad.core.derive import GradientDerivation, RouteCheck
 from symgrad.core.induction import InductionProof
-from symgrad.present.display import elide, html_block, html_table, latex_display, math_html
+from symgrad.present.display import (
+    elide,
+    html_block,
+    html_table,
+    latex_display,
+    math_html,
+    too_large,
+)
 from symgrad.present.html import verdict_badge
 from symgrad.present.latex import latex
+from symgrad.present.summary import expr_text, summary
+
+#: a bound over more weights than this is shown with a product sign, not factor by factor
+BOUND_FACTORS = 12
 
 __all__: list[str] = []
 
@@ -55,8 +74,59 @@ def _proof_latex(p: InductionProof) -> str:
     return "$\\displaystyle \\begin{array}{l}" + r"\\ ".join(rows) + r"\end{array}$"
 
 
+def _bound_parts(b: GradientBound) -> list[sympy.Expr] | None:
+    """Over many weights, the bound's factors written with a product sign and a power
+    (head, product over the weights, supremum, exponent): O(1) in the depth and no huge
+    integer; ``None`` over a few weights (the expression is shown as it is)."""
+    from symgrad.core.induction import I_, W
+
+    if b.chain.depth - b.k <= BOUND_FACTORS:
+        return None
+    head = sympy.S.One if b.chain.form == "seed" and b.k == 1 else abs(b.chain.layer(b.k).prev)
+    weights = sympy.Product(abs(W[I_]), (I_, b.k + 1, b.chain.depth))
+    return [head, weights, b.supremum.value, sympy.Integer(b.power)]
+
+
 @register(GradientBound, "latex")
 def _bound_latex(b: GradientBound) -> str:
-    """|dF/dw_k| <= the bound's expression."""
+    """|dF/dw_k| <= the bound's expression (with a product sign over many weights)."""
     lhs = r"\left|\frac{\partial F}{\partial w_{%d}}\right|" % b.k
-    return f"$\\displaystyle {lhs} \\le {latex(b.expression)}$"
+    parts = _bound_parts(b)
+    if parts is None and too_large(b.expression):
+        return latex_display(b.expression)  # described in words
+    if parts is None:
+        return f"$\\displaystyle {lhs} \\le {latex(b.expression)}$"
+    head, weights, sup, power = parts
+    rhs = (("" if head == 1 else latex(head) + " ") + latex(weights)
+           + r" \left(%s\right)^{%s}" % (latex(sup), power))
+    return f"$\\displaystyle {lhs} \\le {rhs}$"
+
+
+@register(GradientBound, "text")
+def _bound_text(b: GradientBound) -> str:
+    """|dF/dw_k| <= the bound, short at any depth."""
+    parts = _bound_parts(b)
+    if parts is None:
+        rhs = expr_text(b.expression, 160)
+    else:
+        head, weights, sup, power = parts
+        rhs = ("" if head == 1 else f"{head}*") + f"{weights}*({sup})**{power}"
+    return summary("GradientBound", [f"|dF/dw_{b.k}| <= {rhs}", b.chain.describe()],
+                   ".expression")
+
+
+@register(RouteCheck, "text")
+def _routes_text(r: RouteCheck) -> str:
+    """Whether the routes agree for every k, or the first k where they do not."""
+    bad = [k for k, ok in enumerate(r.per_k, 1) if not ok]
+    verdict = (f"holds for all {len(r.per_k)} k" if not bad else
+               f"fails for {len(bad)} of {len(r.per_k)} k (first k = {bad[0]})")
+    return summary("RouteCheck", [f"{r.chain.describe()}: {verdict}"], ".per_k")
+
+
+@register(InductionProof, "text")
+def _proof_text(p: InductionProof) -> str:
+    """The claim and how many steps were verified."""
+    done = sum(s.verified for s in p.steps)
+    return summary("InductionProof", [f"{expr_text(p.claim, 160)}",
+                                      f"{done} of {len(p.steps)} steps verified"], "str(proof)")

@@ -25,10 +25,15 @@ import sympy
 from symgrad.present.html import esc, verdict_badge
 from symgrad.present.latex import latex
 from symgrad.present.mathml import to_mathml
+from symgrad.present.summary import expr_text, huge_integers, nodes
 from symgrad.present.tables import GAP, MAX_ROWS, elide, html_table
+
+#: an expression with more nodes than this is described, not typeset, in a notebook
+MATH_NODES = 5000
 
 __all__ = [
     "GAP",
+    "MATH_NODES",
     "MAX_ROWS",
     "elide",
     "esc",
@@ -36,6 +41,7 @@ __all__ = [
     "html_table",
     "latex_display",
     "math_html",
+    "too_large",
     "verdict_badge",
 ]
 
@@ -44,11 +50,23 @@ def html_block(title: str, *parts_html: str) -> str:
     return f"<div><p><b>{esc(title)}</b></p>{''.join(parts_html)}</div>"
 
 
+def too_large(expr: sympy.Basic) -> bool:
+    """More nodes than a notebook cell should typeset (counting stops early), or an integer
+    too long to print."""
+    return nodes(expr, MATH_NODES) > MATH_NODES or huge_integers(expr)
+
+
 def math_html(expr: sympy.Basic) -> str:
-    """``expr`` as display MathML (no script, no network)."""
+    """``expr`` as display MathML (no script, no network); an expression of more than
+    :data:`MATH_NODES` nodes is described in words instead (the object holds it whole)."""
+    if too_large(expr):
+        return f"<p>{esc(expr_text(expr))}</p>"
     return to_mathml(expr, display="block")
 
 
 def latex_display(expr: sympy.Basic) -> str:
-    """``$\\displaystyle ...$`` of ``expr`` with symgrad's LaTeX printer."""
+    """``$\\displaystyle ...$`` of ``expr`` with symgrad's LaTeX printer (a description
+    in words above :data:`MATH_NODES` nodes)."""
+    if too_large(expr):
+        return "$\\text{%s}$" % expr_text(expr).replace("$", "")
     return f"$\\displaystyle {latex(expr)}$"

@@ -19,6 +19,12 @@ one settings dict :data:`SETTINGS`:
 The activation classes print themselves through their ``_latex`` methods
 (``\\sigma``, ``\\tanh``, ``\\operatorname{softplus}``).
 
+For breaking long formulas over lines, :meth:`SymgradLatexPrinter.signed_terms` and
+:meth:`SymgradLatexPrinter.signed_factors` give the top-level terms of a sum and the
+factors of a product in the order and with the signs and brackets the printer
+uses, so that a layout prints each piece with this printer and never cuts
+printed LaTeX.
+
 :class:`SymgradStrPrinter` is the plain-text path (used for ``.txt`` output
 and in Markdown/plain prose): SymPy's ``str`` with ``Eq(a, b)`` as ``a = b``
 and long powers of ten as ``10**(-90)``, so every expression stays
@@ -167,6 +173,50 @@ class SymgradLatexPrinter(LatexPrinter):
     def _print_Rational(self, expr):
         n = self._ten(expr)
         return super()._print_Rational(expr) if n is None else f"10^{{{n}}}"
+
+    # -- pieces of sums and products (line breaking) ----------------------------------
+    def signed_terms(self, expr: sympy.Add) -> list[tuple[str, sympy.Expr, bool]]:
+        """The terms of a sum as the printer shows them: ``(sign, term, bracketed)`` with
+        sign ``""`` (first term), ``"+ "`` or ``"- "`` and the term without its sign.
+
+        >>> a, b = sympy.symbols("a b")
+        >>> SymgradLatexPrinter().signed_terms(a - b)
+        [('', a, False), ('- ', b, False)]
+        """
+        out = []
+        for i, term in enumerate(self._as_ordered_terms(expr, order=None)):
+            sign = ""
+            if i and term.could_extract_minus_sign():
+                sign, term = "- ", -term
+            elif i:
+                sign = "+ "
+            out.append((sign, term, bool(self._needs_add_brackets(term))))
+        return out
+
+    def signed_factors(self, expr: sympy.Mul) -> tuple[str, list[tuple[sympy.Expr, bool]]]:
+        """The factors of a product as the printer shows them: ``(sign, [(factor,
+        bracketed), ...])``; a denominator becomes a leading factor ``1/denominator``.
+
+        >>> a, b = sympy.symbols("a b")
+        >>> SymgradLatexPrinter().signed_factors(-2 * a * b / 3)
+        ('- ', [(2/3, False), (a, False), (b, False)])
+        """
+        sign = ""
+        if expr.could_extract_minus_sign():
+            sign, expr = "- ", -expr
+        numer, denom = sympy.fraction(expr, exact=True)
+        lead: list[sympy.Expr] = []
+        if denom != 1:
+            coeff, numer = numer.as_coeff_Mul() if numer.is_Mul else (sympy.S.One, numer)
+            lead = [coeff / denom if denom.is_Integer
+                    else sympy.Mul(coeff, sympy.Pow(denom, -1, evaluate=False),
+                                   evaluate=False)]
+        args = numer.as_ordered_factors() if numer.is_Mul else [numer]
+        args = [a for a in args if a != 1] if (lead or len(args) > 1) else args
+        factors = lead + args
+        return sign, [(f, bool(self._needs_mul_brackets(f, first=i == 0,
+                                                       last=i == len(factors) - 1)))
+                      for i, f in enumerate(factors)]
 
 
 class SymgradStrPrinter(StrPrinter):

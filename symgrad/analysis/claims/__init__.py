@@ -44,7 +44,7 @@ from symgrad.analysis.claims.common import (
 )
 from symgrad.analysis.claims.deciders import FALSE, TRUE, UNDECIDED, holds, universal
 from symgrad.analysis.stationary.budget import run_with_budget
-from symgrad.base.errors import SymgradError
+from symgrad.base.errors import InputError
 from symgrad.core.parsing import parse_assignments, parse_relation
 from symgrad.present.latex import latex
 
@@ -118,10 +118,10 @@ def check_claim(claim: str, at: str | None = None) -> ClaimResult:
     """Parse ``claim`` (and ``at``, e.g. ``"x=1.5,y=-2"``) safely and decide it."""
     rel = parse_relation(claim)
     if not isinstance(rel, sympy.Rel):
-        raise SymgradError("a claim needs a relation", hint="e.g. 'x**2 >= 0'")
+        raise InputError("a claim needs a relation", hint="e.g. 'x**2 >= 0'")
     values = parse_assignments(at) if at else {}
     unused = [s for s in values if s not in rel.free_symbols]
     if unused:
-        raise SymgradError(f"--at assigns {', '.join(map(str, unused))}, which the claim does not "
+        raise InputError(f"--at assigns {', '.join(map(str, unused))}, which the claim does not "
                            "use", hint="assign only the claim's variables")
     return decide(rel, values, label=" ".join(claim.split()))

@@ -174,7 +174,7 @@ def by_assumptions(case: Case) -> Decision | None:
     nonneg, pos = _sign_by_assumptions(case.oriented)
     if not (pos or (nonneg and not case.strict)):
         return None
-    return TRUE, "symbolic", (f"SymPy's assumptions prove {case.side} {'> 0' if pos else '>= 0'} "
+    return TRUE, "symbolic", (f"SymPy's assumptions prove {case.side} {'> 0' if pos else '≥ 0'} "
                               f"for all real {case.names}"), None
 
 
@@ -202,7 +202,7 @@ def by_polynomial_bound(case: Case) -> Decision | None:
     how = ("exact minimum of a quadratic (PSD by exact inertia)"
            if attained else "factorisation into factors of fixed sign")
     return TRUE, "polynomial bound", (
-        f"{case.side} >= {safe_str(m)} for all real {case.names} ({how})"), None
+        f"{case.side} ≥ {safe_str(m)} for all real {case.names} ({how})"), None
 
 
 def _a_root(roots: sympy.Set) -> sympy.Expr | None:

@@ -124,7 +124,7 @@ class _Claim(RayProofs):
 
     @property
     def need(self) -> str:
-        return "> 0" if self.strict else ">= 0"
+        return "> 0" if self.strict else "≥ 0"
 
     def ok_sign(self, sign: int) -> bool:
         return sign > 0 or (sign == 0 and not self.strict)
@@ -302,16 +302,21 @@ def _run(h: sympy.Expr, t: sympy.Symbol, strict: bool, side: str) -> tuple[Outco
     return Outcome(Verdict.TRUE.word, method, _true_text(claim, sp)), ""
 
 
+def _limit_text(v: sympy.Expr) -> str:
+    """A limit or its point in plain notation: ``∞`` / ``-∞`` for SymPy's ``oo`` / ``-oo``."""
+    return {sympy.oo: "∞", -sympy.oo: "-∞"}.get(v, None) or safe_str(v)
+
+
 def _true_text(claim: _Claim, sp) -> str:
 
     t = claim.t
     where = (f"one period [0, {safe_str(sp.period)}] (it is periodic)" if sp.period is not None
-             else "R")
+             else "ℝ")
     kinks = [p for p in sp.points if sp.period is None or p not in (0, sp.period)]
     parts = [f"{claim.side} is continuous on {where}"]
     if kinks:
         parts.append(f"smooth except at {t} = {', '.join(safe_str(p) for p in kinks[:6])}")
-    ends = "the piece ends" + ("" if sp.period is not None else " and the limits at +-oo")
+    ends = "the piece ends" + ("" if sp.period is not None else " and the limits at ±∞")
     if METHOD_BISECT not in claim.methods:
         parts.append(f"on each piece its infimum is among the exact critical points and {ends}")
     else:
@@ -323,7 +328,7 @@ def _true_text(claim: _Claim, sp) -> str:
         _, c, text = claim.lowest
         parts.append(f"smallest value met at {t} = {_point_text(c)}: {text}")
     if claim.limits:
-        parts.append("limits: " + ", ".join(f"{safe_str(v)} as {t} -> {e}"
+        parts.append("limits: " + ", ".join(f"{_limit_text(v)} as {t} → {_limit_text(e)}"
                                             for e, v in dict(claim.limits).items()))
     return "; ".join(parts) + f", so {claim.side} {claim.need} everywhere"
 

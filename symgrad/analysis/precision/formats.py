@@ -119,6 +119,14 @@ class FormatsTable:
         ]
         return "\n".join(lines) + "\n"
 
+    def __repr__(self) -> str:
+        """One short line whatever the size (:mod:`symgrad.present.summary`)."""
+        from symgrad.present.summary import clip, summary
+
+        status = ", ".join(f"{r.format} {r.status}" for r in self.rows)
+        return summary("FormatsTable", [f"{self.quantity} of the {self.chain.describe()}",
+                                        f"true {self.true!r}", clip(status, 120)], ".to_json()")
+
     def _repr_html_(self) -> str:
         header, rows = self._cells()
         caption = (f"{self.quantity}, {self.chain.describe()}: true {self.true.mid} "

@@ -234,6 +234,16 @@ class DepthScan:
             f"over all depths\n"
         )
 
+    def __repr__(self) -> str:
+        """One short line whatever the size (:mod:`symgrad.present.summary`)."""
+        from symgrad.present.summary import short_value, summary
+
+        zero = ", ".join(f"{f.format} 0 at L={short_value(f.first['zero'])}"
+                         for f in self.formats if f.first.get("zero") is not None)
+        return summary("DepthScan", [f"depths 1..{self.max_depth}", self.activation,
+                                     f"{len(self.formats)} formats", zero or "no format 0"],
+                       ".to_json(), .true_log10")
+
     def _repr_html_(self) -> str:
         header, rows = self._cells()
         return html_table(header, rows, caption=f"first depth of each event (1..{self.max_depth})")

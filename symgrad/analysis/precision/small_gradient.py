@@ -110,6 +110,15 @@ class SmallGradient:
             + text_table(header, rows) + "\n"
         )
 
+    def __repr__(self) -> str:
+        """One short line whatever the size (:mod:`symgrad.present.summary`)."""
+        from symgrad.present.summary import clip, summary
+
+        return summary("SmallGradient", [f"c = {clip(fraction_text(self.c), 40)}",
+                                         f"p = {clip(fraction_text(self.p), 40)}",
+                                         f"f_c(p) = {clip(self.exact_value, 40)}",
+                                         f"{len(self.rows)} formats"], ".to_json()")
+
     def _repr_html_(self) -> str:
         header, rows = self._cells()
         return html_table(header, rows, caption="f_c(x) = max(0, c x) at x = p")

@@ -30,7 +30,7 @@ from symgrad.analysis.stationary.nonsmooth import analyse_nonsmooth
 from symgrad.analysis.stationary.numeric import DEFAULT_STARTS
 from symgrad.analysis.stationary.request import Request
 from symgrad.analysis.stationary.smooth import run_exact, run_numeric
-from symgrad.base.errors import SymgradError
+from symgrad.base.errors import InputError, LimitError
 from symgrad.core.activations import ACTIVATIONS
 from symgrad.core.parsing import parse_expression, parse_variables
 
@@ -50,7 +50,7 @@ def _run_nonsmooth_multi(req: Request) -> Analysis:
                                         digits=req.digits), (),
         seconds=req.time_budget)
     if not done:
-        raise SymgradError(f"the non-smooth analysis did not finish within the time "
+        raise LimitError(f"the non-smooth analysis did not finish within the time "
                            f"budget of {req.time_budget:g} s",
                            hint="use fewer Max/Min/Abs terms or raise --time-budget")
     return res
@@ -72,19 +72,19 @@ PATHS: tuple[tuple[Callable[[Request], bool], Callable[[Request], Analysis | Non
 def _request(expr, variables, box, digits, method, starts, time_budget) -> Request:
     """Validate and parse the arguments of :func:`analyse`."""
     if not isinstance(digits, int) or not 1 <= digits <= MAX_DIGITS:
-        raise SymgradError(f"--digits must be in 1..{MAX_DIGITS}, got {digits}")
+        raise InputError(f"--digits must be in 1..{MAX_DIGITS}, got {digits}")
     if method not in ("auto", "exact", "numeric"):
-        raise SymgradError(f"unknown method '{method}'", hint="auto, exact or numeric")
+        raise InputError(f"unknown method '{method}'", hint="auto, exact or numeric")
     syms = None if variables is None else parse_variables(variables)
     if isinstance(expr, str):
         expr = parse_expression(expr, variables=None if syms is None else [str(s) for s in syms])
     if syms is None:
         syms = tuple(sorted(expr.free_symbols, key=str))
     if not syms:
-        raise SymgradError("the expression has no variables", hint="e.g. 'x**2 + y**2'")
+        raise InputError("the expression has no variables", hint="e.g. 'x**2 + y**2'")
     extra = expr.free_symbols - set(syms)
     if extra:
-        raise SymgradError(f"unknown variable '{sorted(map(str, extra))[0]}'",
+        raise InputError(f"unknown variable '{sorted(map(str, extra))[0]}'",
                            hint="list every variable in --vars")
     names = [str(s) for s in syms]
     bx = box if isinstance(box, dict) or box is None else parse_box(box, names)

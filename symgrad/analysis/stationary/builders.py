@@ -22,7 +22,7 @@ import sympy
 from flint import arb_mat, ctx, fmpq, fmpq_poly
 
 from symgrad.analysis.stationary.algebraic import AlgebraicPoint, field_charpoly
-from symgrad.analysis.stationary.decimals import fmt, working_bits
+from symgrad.analysis.stationary.decimals import enclosure_text, fmt, working_bits
 from symgrad.analysis.stationary.enclosures import eigen_enclosures
 from symgrad.analysis.stationary.evaluate import arb_eval
 from symgrad.analysis.stationary.model import Family, StationaryPoint, Verdict
@@ -64,7 +64,7 @@ def exact_point(f, variables, hess, point: AlgebraicPoint, digits) -> Stationary
         verdict=verdict,
         hessian=[[fmt(e, digits) for e in row] for row in hb.tolist()],
         hessian_exact=sympy.Matrix([[point.element(e) for e in row] for row in hp]),
-        eigenvalues=[e.str(digits) for e in eigs],
+        eigenvalues=[enclosure_text(e, digits) for e in eigs],
         inertia=inertia,
         extra={"charpoly_coefficients": [str(point.element(c)) for c in coeffs]},
     )
@@ -125,7 +125,7 @@ def numeric_points(f, variables, grad, hess, box, digits, starts) -> list[Statio
                 certified=ok, radius=None if radius is None else format_bound(radius, "upper", 3),
                 value=fmt(value, digits), verdict=verdict,
                 hessian=[[fmt(e, digits) for e in row] for row in hb.tolist()],
-                eigenvalues=[e.str(digits) for e in eigs] or None))
+                eigenvalues=[enclosure_text(e, digits) for e in eigs] or None))
     return out
 
 

@@ -161,10 +161,14 @@ def _merge_curves(curves: list[Curve]) -> list[Curve]:
 def _set_text(s: sympy.Set) -> str:
     """A union of intervals as text."""
     if isinstance(s, sympy.Union):
-        return " U ".join(_set_text(a) for a in s.args)
+        return " ∪ ".join(_set_text(a) for a in s.args)
     if isinstance(s, sympy.Interval):
         return interval_text(s)
-    return "R" if s == sympy.S.Reals else str(s)
+    if s == sympy.S.Reals:
+        return "ℝ"
+    if isinstance(s, sympy.FiniteSet):
+        return "{" + ", ".join(str(a) for a in s.args) + "}"
+    return str(s)
 
 
 def _one_free(s: Search, sub, t, cons_lists, verdict) -> None:
@@ -196,7 +200,8 @@ def _many_free(s: Search, piece, psels, fam: ExactFamily, verdict) -> None:
                          "rational point of this region was found (it may be empty): "
                          "not reported")
         return
-    verdict.evidence.append(f"the region contains e.g. {witness}")
+    shown = ", ".join(f"{k} = {v}" for k, v in witness.items())
+    verdict.evidence.append(f"the region contains e.g. ({shown})")
     res.families.append(Family(f"{eqs} where {where}",
                                tuple(f"{k} = {v}" for k, v in sub.items()),
                                len(fam.free), verdict))
@@ -250,7 +255,7 @@ def _curve_verdict(s: Search, lam_vals, t) -> Verdict:
             "every point: a continuum of global extrema (non-strict)")
     else:
         cls, ev = None, ("candidate kink set (0 in the hull of the active gradients "
-                         "where the multipliers are >= 0); f is not recognised as "
+                         "where the multipliers are ≥ 0); f is not recognised as "
                          "convex or concave: Clarke stationarity and class undecided")
     return (Verdict(cls, False, True, "Clarke subdifferential", [ev]) if cls
             else Verdict("degenerate: undecided", None, True, "Clarke subdifferential", [ev]))

@@ -13,9 +13,9 @@ from flint import ctx
 
 from symgrad.analysis.stationary.evaluate import arb_eval
 from symgrad.core.parsing import as_expr
-from symgrad.numeric.decimal_text import ball_text, printed_radius
+from symgrad.numeric.decimal_text import ball_text, decimal_enclosure, printed_radius
 
-__all__ = ["constant_text", "decimal_value", "fmt", "working_bits"]
+__all__ = ["constant_text", "decimal_value", "enclosure_text", "fmt", "working_bits"]
 
 
 def fmt(ball, digits: int) -> str:
@@ -30,6 +30,18 @@ def fmt(ball, digits: int) -> str:
     if ball.contains(0):
         return "0 ± " + printed_radius(ball, "0")
     return ball_text(ball, digits)
+
+
+def enclosure_text(ball, digits: int) -> str:
+    """An enclosure as ``mid ± rad`` (``digits`` significant digits in mid, rad rounded
+    up, so [mid - rad, mid + rad] contains the ball); just ``mid`` when it is exact.
+
+    >>> from flint import arb
+    >>> enclosure_text(arb(1) / 3, 5), enclosure_text(arb(2), 5)
+    ('3.3333e-1 ± 3.4e-6', '2.0000e+0')
+    """
+    mid, rad = decimal_enclosure(ball, digits)
+    return mid if rad == "0" else f"{mid} ± {rad}"
 
 
 def decimal_value(text: str) -> float:

@@ -95,7 +95,7 @@ def sign_certificate_kink(k: KinkFacts) -> Verdict | None:
                 all(ray_sign(c, pt, d, xs) == 1 for c in cons) for d in directions(len(xs)))]
             return Verdict(cls, False if flat else None, True, METHOD, [
                 f"on every active region, f - f(p) factors into squares, region constraints "
-                f"and factors of fixed sign at p: {'>=' if sgn == 1 else '<='} 0 near p",
+                f"and factors of fixed sign at p: {'≥' if sgn == 1 else '≤'} 0 near p",
                 f"f = f(p) on a region entering p (piece {flat[0]}): non-strict" if flat
                 else "strictness not decided"])
     return None

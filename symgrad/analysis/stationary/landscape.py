@@ -45,11 +45,11 @@ import sympy
 from flint import arb, ctx
 
 from symgrad.analysis.stationary.chain import stationary_description
-from symgrad.analysis.stationary.decimals import fmt
+from symgrad.analysis.stationary.decimals import enclosure_text, fmt
 from symgrad.analysis.stationary.enclosures import congruence_enclosures, eigen_enclosures
 from symgrad.analysis.stationary.model import Verdict
 from symgrad.analysis.stationary.rules import enclosure_verdict
-from symgrad.base.errors import SymgradError
+from symgrad.base.errors import InputError, LimitError
 from symgrad.core.chain import Chain
 from symgrad.numeric.decimal_text import round_ball
 from symgrad.numeric.dual import DualArbOps
@@ -162,7 +162,7 @@ def _evaluate(chain, weights, biases, x, digits):
     magnitude = preactivation_bits(weights, biases=biases, x=x, form=chain.form,
                                    activation=chain.activation)
     if magnitude > MAX_PREACTIVATION_BITS:
-        raise SymgradError(
+        raise LimitError(
             f"the chain's pre-activations reach about 2^{magnitude}, beyond the Hessian's "
             f"limit of 2^{MAX_PREACTIVATION_BITS} (certifying sigma''(z) ~ e^-|z| needs "
             "log2|z| bits of working precision)",
@@ -196,15 +196,15 @@ def chain_hessian(chain: Chain, weights: Sequence[Fraction], *, digits: int = 20
     """
     n = chain.depth
     if n > MAX_HESSIAN_DEPTH:
-        raise SymgradError(f"depth {n} is above the Hessian cap {MAX_HESSIAN_DEPTH}",
+        raise LimitError(f"depth {n} is above the Hessian cap {MAX_HESSIAN_DEPTH}",
                            hint=f"use --depth {MAX_HESSIAN_DEPTH} or less")
     if len(weights) != n:
-        raise SymgradError(f"{len(weights)} weights for depth {n}", hint=f"give {n} weights")
+        raise InputError(f"{len(weights)} weights for depth {n}", hint=f"give {n} weights")
     if not 1 <= digits <= 1000:
-        raise SymgradError(f"digits must be in 1..1000, got {digits}")
+        raise InputError(f"digits must be in 1..1000, got {digits}")
     if n * n * digits > MAX_HESSIAN_WORK:
         most = MAX_HESSIAN_WORK // (n * n)
-        raise SymgradError(f"depth {n} with {digits} digits is above the Hessian work cap "
+        raise LimitError(f"depth {n} with {digits} digits is above the Hessian work cap "
                            f"depth^2 x digits <= {MAX_HESSIAN_WORK:.0e}",
                            hint=f"use --digits {most} or less at this depth")
     w = tuple(Fraction(v) for v in weights)
@@ -243,10 +243,10 @@ def chain_hessian(chain: Chain, weights: Sequence[Fraction], *, digits: int = 20
                                "but exact vanishing is not proven"])
         else:
             verdict = Verdict("not stationary", None, False, "gradient",
-                              [f"not stationary: ||grad F|| = {norm.str(5)}"])
+                              [f"not stationary: ||grad F|| = {fmt(norm, 5)}"])
         res = ChainHessian(
             chain, w, digits, fmt(f, digits), [fmt(v, digits) for v in g],
-            fmt(norm, digits), text, [e.str(digits) for e in eigs], verdict, stationary,
+            fmt(norm, digits), text, [enclosure_text(e, digits) for e in eigs], verdict, stationary,
             stationary_description(chain)[0], notes, None, b, xq, how)
     if n <= symbolic_max_depth:
         res.symbolic = symbolic_hessian(chain)

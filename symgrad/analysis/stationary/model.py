@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import sympy
 
-from symgrad.base.errors import SymgradError
+from symgrad.base.errors import InputError
 from symgrad.core.parsing import parse_expression
 
 __all__ = ["CLASSES", "Analysis", "Family", "Piece", "StationaryPoint", "Verdict", "first_verdict",
@@ -85,7 +85,7 @@ class StationaryPoint:
     verdict: Verdict
     hessian: list[list[str]] | None = None
     hessian_exact: sympy.Matrix | None = None
-    eigenvalues: list[str] | None = None  # arb balls '[mid +/- rad]'
+    eigenvalues: list[str] | None = None  # enclosures 'mid ± rad' (decimals.enclosure_text)
     inertia: tuple[int, int, int] | None = None
     extra: dict = field(default_factory=dict)
 
@@ -111,6 +111,14 @@ class StationaryPoint:
             out["inertia"] = dict(zip(("positive", "negative", "zero"), self.inertia))
         out.update({k: v for k, v in self.extra.items()})
         return out
+
+    def __repr__(self) -> str:
+        """One short line whatever the size (:mod:`symgrad.present.summary`)."""
+        from symgrad.present.summary import clip, short_value, summary
+
+        point = short_value(list(self.coords) if self.exact is None else list(self.exact))
+        return summary("StationaryPoint", [f"{self.kind} at {point}", f"f = {clip(self.value, 40)}",
+                                           self.verdict.label], ".as_dict(names)")
 
     def _repr_html_(self) -> str:
         """Jupyter: the point, f there, its class and the evidence, as a two-column table."""
@@ -206,6 +214,14 @@ class Analysis:
             "notes": list(self.notes),
         }
 
+    def __repr__(self) -> str:
+        """One short line whatever the size (:mod:`symgrad.present.summary`)."""
+        from symgrad.present.summary import short_value, summary
+
+        return summary("Analysis", [f"f = {short_value(self.expr, 80)}", self.path,
+                                    f"{len(self.points)} stationary points",
+                                    f"{len(self.families)} families"], ".as_dict()")
+
     def _repr_html_(self) -> str:
         """Jupyter: f as MathML, then every point and family with its verdict."""
         from symgrad.analysis.stationary.render import verdict_rows
@@ -229,14 +245,14 @@ MAX_BOX_BOUND = sympy.Integer(10) ** 300
 def _bound(text: str) -> sympy.Rational:
     low = text.strip().lower().lstrip("+-")
     if low in {"inf", "infinity", "oo", "nan"}:
-        raise SymgradError(f"unbounded or undefined box bound '{text.strip()}'",
+        raise InputError(f"unbounded or undefined box bound '{text.strip()}'",
                            hint="give finite bounds, e.g. --box -3,3")
     value = parse_expression(text, variables=())
     if not isinstance(value, sympy.Rational):
-        raise SymgradError(f"box bound '{text.strip()}' is not an exact rational number",
+        raise InputError(f"box bound '{text.strip()}' is not an exact rational number",
                            hint="e.g. --box -3.5,3.5")
     if abs(value) > MAX_BOX_BOUND:
-        raise SymgradError(f"box bound '{text.strip()}' is beyond the limit |bound| <= 1e300",
+        raise InputError(f"box bound '{text.strip()}' is beyond the limit |bound| <= 1e300",
                            hint="the numeric search starts from float64 points in the box; "
                                 "give a smaller box")
     return value
@@ -253,32 +269,32 @@ def parse_box(
         return None
     text = str(spec).strip()
     if not text:
-        raise SymgradError("empty --box", hint="e.g. --box -3,3 or --box x=-3:3,y=0:1")
+        raise InputError("empty --box", hint="e.g. --box -3,3 or --box x=-3:3,y=0:1")
     out: dict[str, tuple[sympy.Rational, sympy.Rational]] = {}
     if "=" in text:
         for item in text.split(","):
             name, _, rng = item.partition("=")
             name = name.strip()
             if name not in names:
-                raise SymgradError(f"--box names unknown variable '{name}'",
+                raise InputError(f"--box names unknown variable '{name}'",
                                    hint=f"variables: {', '.join(names)}")
             lo, sep, hi = rng.partition(":")
             if not sep:
-                raise SymgradError(f"--box item '{item.strip()}' needs lo:hi", hint="x=-3:3")
+                raise InputError(f"--box item '{item.strip()}' needs lo:hi", hint="x=-3:3")
             out[name] = (_bound(lo), _bound(hi))
         missing = [n for n in names if n not in out]
         if missing:
-            raise SymgradError(f"--box gives no range for {', '.join(missing)}",
+            raise InputError(f"--box gives no range for {', '.join(missing)}",
                                hint="list every variable, or use --box lo,hi for all")
     else:
         parts = text.split(",")
         if len(parts) != 2:
-            raise SymgradError(f"--box '{text}' is not lo,hi", hint="e.g. --box -3,3")
+            raise InputError(f"--box '{text}' is not lo,hi", hint="e.g. --box -3,3")
         lo, hi = _bound(parts[0]), _bound(parts[1])
         out = {n: (lo, hi) for n in names}
     for n, (lo, hi) in out.items():
         if not lo < hi:
-            raise SymgradError(f"empty box for {n}: lower bound {lo} is not below {hi}")
+            raise InputError(f"empty box for {n}: lower bound {lo} is not below {hi}")
     return {n: out[n] for n in names}
 
 

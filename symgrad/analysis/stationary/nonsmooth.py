@@ -16,7 +16,7 @@ The text's f_c(x) = max(0, c*x):
 >>> from symgrad.core.parsing import make_symbol, parse_expression
 >>> a = analyse_nonsmooth(parse_expression("max(0, 1e-90*x)"), make_symbol("x"))
 >>> [(f.description, f.verdict.label) for f in a.families]
-[('x in (-oo, 0]', 'local minimum (non-strict)')]
+[('x in (-∞, 0]', 'local minimum (non-strict)')]
 """
 
 from __future__ import annotations
@@ -111,12 +111,12 @@ def _interior(res: Analysis, x, pieces, digits) -> list[FlatRun]:
                     f"; f' = {constant_text(d, min(digits, 15))} everywhere here"
                     if d.is_number else "")
             elif isinstance(crit, sympy.FiniteSet):
-                note = f"stationary at {sorted(crit, key=float)}"
+                note = "stationary at " + ", ".join(f"{x} = {p}" for p in sorted(crit, key=float))
                 for p in sorted(crit, key=float):
                     res.points.append(_smooth_point(expr, x, p, digits))
             else:
                 note = "stationary points not solvable exactly here (not reported)"
-                res.notes.append(f"piece {iv}: {note}")
+                res.notes.append(f"piece {interval_text(iv)}: {note}")
         res.pieces.append(Piece(interval_text(iv), expr, d, note))
     return flats
 
@@ -161,15 +161,16 @@ def _flat_family(x, m: FlatRun) -> Family:
     """The family of a flat run: constant, or a non-strict extremum up to its closed ends."""
     iv = sympy.Interval(m.start, m.end, m.left_open, m.right_open)
     e, cls = m.expression, m.cls
+    where = interval_text(iv)
     if cls is None:
         v = Verdict("constant", None, True, "flat piece (f' = 0)",
-                    [f"f = {e} on {iv}: every point is a non-strict minimum and maximum"])
+                    [f"f = {e} on {where}: every point is a non-strict minimum and maximum"])
     else:
         v = Verdict(cls, False, True, "flat piece (f' = 0) + one-sided derivatives at its ends",
-                    [f"f = {e} on {iv}", "interior points are non-strict minima and maxima; "
+                    [f"f = {e} on {where}", "interior points are non-strict minima and maxima; "
                      "the closed end(s) are non-strict "
                      + ("minima" if "min" in cls else "maxima")])
-    return Family(f"{x} in {interval_text(iv)}", (f"f = {e}",), 1, v, latex(iv))
+    return Family(f"{x} in {where}", (f"f = {e}",), 1, v, latex(iv))
 
 
 def analyse_nonsmooth(f: sympy.Expr, x: sympy.Symbol, *, box=None, digits: int = 20) -> Analysis:
@@ -187,14 +188,23 @@ def analyse_nonsmooth(f: sympy.Expr, x: sympy.Symbol, *, box=None, digits: int =
 
 
 def interval_text(iv: sympy.Interval) -> str:
-    """An interval as text, open at infinite ends.
+    """An interval as text in mathematical notation, open at infinite ends.
 
-    >>> interval_text(sympy.Interval(0, sympy.oo))
-    '[0, oo)'
+    >>> interval_text(sympy.Interval(0, sympy.oo)), interval_text(sympy.Interval(-sympy.oo, 0))
+    ('[0, ∞)', '(-∞, 0]')
     """
     left = "(" if iv.left_open or iv.start == -sympy.oo else "["
     right = ")" if iv.right_open or iv.end == sympy.oo else "]"
-    return f"{left}{iv.start}, {iv.end}{right}"
+    return f"{left}{_end_text(iv.start)}, {_end_text(iv.end)}{right}"
+
+
+def _end_text(end) -> str:
+    """An interval end: ``∞`` / ``-∞`` for SymPy's ``oo`` / ``-oo``, else its text."""
+    if end == sympy.oo:
+        return "∞"
+    if end == -sympy.oo:
+        return "-∞"
+    return str(end)
 
 
 def _smooth_point(expr, x, p, digits) -> StationaryPoint:

@@ -47,7 +47,7 @@ def render_text(a) -> str:
                 enc = ", ".join(p.eigenvalues)
                 lines.append(f"  #{i} Hessian eigenvalue enclosures: {enc}")
             if p.radius:
-                lines.append(f"  #{i} certified unique root within +/- {p.radius}")
+                lines.append(f"  #{i} certified unique root within ± {p.radius}")
     else:
         lines.append("no isolated stationary points" + (" in the box" if a.box else ""))
     for f in a.families:

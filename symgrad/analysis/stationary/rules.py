@@ -284,10 +284,10 @@ def global_sign_verdict(f, variables, fam: ExactFamily) -> Verdict | None:
         return None
     sign, shown = found
     cls = "local minimum" if sign > 0 else "local maximum"
-    rel = ">=" if sign > 0 else "<="
+    rel = "≥" if sign > 0 else "≤"
     return Verdict(cls, False, True, "global sign of f - f(family) by factorisation", [
         f"f - ({value}) = {shown}: every factor has a fixed sign",
-        f"f {rel} {value} on all of R^n with equality on the family: non-strict "
+        f"f {rel} {value} on all of ℝⁿ with equality on the family: non-strict "
         f"(global) {'minimum' if sign > 0 else 'maximum'} at every point"])
 
 

@@ -23,7 +23,7 @@ from symgrad.analysis.stationary.decimals import decimal_value
 from symgrad.analysis.stationary.model import Analysis
 from symgrad.analysis.stationary.request import Request
 from symgrad.analysis.stationary.solve import exact_eligible, solve_exact
-from symgrad.base.errors import SymgradError
+from symgrad.base.errors import InputError
 
 __all__ = ["run_exact", "run_numeric"]
 
@@ -38,7 +38,7 @@ def _finish(res: Analysis, digits: int) -> Analysis:
 def _decline(req: Request, reason: str) -> None:
     """Record why the exact path is not taken; with ``--method exact`` that is an error."""
     if req.method == "exact":
-        raise SymgradError(reason, hint="use --method numeric with --box")
+        raise InputError(reason, hint="use --method numeric with --box")
     req.reason = reason
 
 
@@ -70,7 +70,7 @@ def run_exact(req: Request) -> Analysis | None:
 def run_numeric(req: Request) -> Analysis:
     """The numeric path in the search box (required)."""
     if req.box is None:
-        raise SymgradError(f"this expression needs the numeric path ({req.reason}), which "
+        raise InputError(f"this expression needs the numeric path ({req.reason}), which "
                            "needs a search box", hint="pass --box lo,hi")
     res = Analysis(req.expr, req.variables, req.gradient, req.hessian,
                    "numeric: seeded Newton + Krawczyk", req.digits, req.box)

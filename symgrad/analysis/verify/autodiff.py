@@ -148,6 +148,13 @@ class GradientCheck:
             "values": {n: c.to_json() for n, c in zip(self.names, self.comparisons)},
         }
 
+    def __repr__(self) -> str:
+        """One short line whatever the size (:mod:`symgrad.present.summary`)."""
+        from symgrad.present.summary import clip, summary
+
+        return summary("GradientCheck", [f"{self.backend} {self.format}", self.chain.describe(),
+                                  clip(self.summary(), 120)], ".to_json()")
+
     def _repr_html_(self) -> str:
         """Jupyter: computed against certified value, per quantity (long gradients cut)."""
         from symgrad.present.display import elide, html_table, verdict_badge

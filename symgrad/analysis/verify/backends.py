@@ -19,7 +19,7 @@ from types import ModuleType
 
 import mpmath
 
-from symgrad.base.errors import MissingExtraError, SymgradError
+from symgrad.base.errors import InputError, MissingExtraError
 from symgrad.numeric.mpmath_backend import ACTIVATION_TABLE
 
 __all__ = [
@@ -49,10 +49,10 @@ def parse_backends(text: str) -> tuple[str, ...]:
     """
     names = tuple(dict.fromkeys(p.strip().lower() for p in str(text).split(",") if p.strip()))
     if not names:
-        raise SymgradError("empty backend list", hint="choose from: jax, torch")
+        raise InputError("empty backend list", hint="choose from: jax, torch")
     for n in names:
         if n not in BACKENDS:
-            raise SymgradError(f"unknown backend '{n}'", hint="choose from: jax, torch")
+            raise InputError(f"unknown backend '{n}'", hint="choose from: jax, torch")
     return names
 
 

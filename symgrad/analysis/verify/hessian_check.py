@@ -166,6 +166,13 @@ class HessianCheck:
             "entries": [[c.to_json() for c in row] for row in self.comparisons],
         }
 
+    def __repr__(self) -> str:
+        """One short line whatever the size (:mod:`symgrad.present.summary`)."""
+        from symgrad.present.summary import clip, summary
+
+        return summary("HessianCheck", [f"{self.backend} {self.format}", self.chain.describe(),
+                                  clip(self.summary(), 120)], ".to_json()")
+
     def _repr_html_(self) -> str:
         """Jupyter: the verdict of every entry d2F/dw_i dw_j (large matrices cut)."""
         from symgrad.present.display import GAP, elide, html_table

@@ -32,6 +32,8 @@ COMMANDS = (
     "hessian",
     "derivations",
     "report",
+    "vectors",
+    "completion",
 )
 
 
@@ -141,7 +143,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         interrupts.checkpoint()  # a Ctrl-C swallowed by a C callback still counts
         return status
     except SymgradError as exc:
-        print(f"symgrad: error: {exc}", file=sys.stderr)
+        print(f"symgrad: error: {exc.cli_message}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("symgrad: interrupted", file=sys.stderr)

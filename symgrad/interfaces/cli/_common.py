@@ -4,21 +4,71 @@ from __future__ import annotations
 
 import argparse
 import re
+import sys
 from fractions import Fraction
 
 from symgrad.base.errors import SymgradError
 from symgrad.core.activation_names import ACTIVATION_NAMES
-from symgrad.core.chain import FORMS, Chain
+from symgrad.core.chain import FORMS, Chain, validate_depth
 from symgrad.numeric.weights import chain_number, parse_number, parse_weights
 
 __all__ = [
+    "STDOUT_LIMIT",
     "add_chain_arguments",
+    "add_output_arguments",
     "add_point_arguments",
     "chain_from_args",
     "chain_json",
+    "emit",
     "parse_wrt",
     "point_from_args",
 ]
+
+
+#: the largest output written to the terminal; a larger one asks for ``-o FILE`` (README)
+STDOUT_LIMIT = 1_000_000
+
+
+def add_output_arguments(p: argparse.ArgumentParser, formats: tuple[str, ...],
+                         default: str = "text") -> None:
+    """The convention every command follows: ``--format``, ``-o/--output FILE``, ``--force``."""
+    p.add_argument("--format", default=default, choices=formats,
+                   help=f"output format (default {default})")
+    p.add_argument("-o", "--output", metavar="FILE",
+                   help="write to FILE (atomically) instead of standard output")
+    p.add_argument("--force", action="store_true", help="with -o: overwrite an existing FILE")
+
+
+def emit(args: argparse.Namespace, data: str | bytes, *, narrow: str = "") -> None:
+    """Write a command's output: to ``-o FILE`` atomically, else to standard output.
+
+    ``-o ''`` and an existing FILE without ``--force`` are refused before anything is
+    written; an output above :data:`STDOUT_LIMIT` bytes is not poured onto the terminal:
+    the error asks for ``-o FILE`` (and ``narrow``, e.g. "or fewer partials with --wrt").
+    """
+    from pathlib import Path
+
+    from symgrad.base.output import write_atomic
+
+    target = getattr(args, "output", None)
+    if target is not None:
+        if not str(target).strip():
+            raise SymgradError("-o needs a file name, got an empty path", hint="e.g. -o out.json")
+        if Path(target).exists() and not getattr(args, "force", False):
+            raise SymgradError(f"{target} exists", hint="pass --force to overwrite it, or choose "
+                                                        "another -o FILE")
+        write_atomic(target, data)
+        return
+    size = len(data.encode("utf-8") if isinstance(data, str) else data)
+    if size > STDOUT_LIMIT:
+        raise SymgradError(
+            f"the output is {size / 1e6:.1f} MB, above the {STDOUT_LIMIT // 1_000_000} MB "
+            "limit for standard output",
+            hint="write it with -o FILE" + (f" {narrow}" if narrow else ""))
+    if isinstance(data, bytes):
+        sys.stdout.buffer.write(data)
+    else:
+        sys.stdout.write(data)
 
 
 def add_chain_arguments(p: argparse.ArgumentParser, *, depth_required: bool = True) -> None:
@@ -44,7 +94,8 @@ def add_chain_arguments(p: argparse.ArgumentParser, *, depth_required: bool = Tr
 
 def chain_from_args(args: argparse.Namespace) -> Chain:
     """Build the :class:`Chain` from parsed arguments (validates everything)."""
-    return Chain(args.depth, activation=args.activation, form=args.form, bias=args.bias)
+    return Chain(validate_depth(args.depth), activation=args.activation, form=args.form,
+                 bias=args.bias)
 
 
 def chain_json(chain: Chain) -> dict:

@@ -1,13 +1,16 @@
-"""``symgrad classify EXPR``: stationary points of an expression and their classes."""
+"""``symgrad classify EXPR``: stationary points of an expression and their classes.
+
+The work is :func:`symgrad.classify` (:mod:`symgrad.interfaces.api.classify`); this
+module parses and writes.
+"""
 
 from __future__ import annotations
 
 import argparse
-from fractions import Fraction
 
 from symgrad.analysis.stationary.budget import EXACT_TIME_BUDGET
-from symgrad.base.errors import SymgradError
-from symgrad.numeric.weights import parse_number, parse_whole
+from symgrad.interfaces.api.classify import classify
+from symgrad.interfaces.cli._common import add_output_arguments, emit
 
 HELP = "find and classify the stationary points of an expression (exact or certified)"
 
@@ -28,21 +31,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--time-budget", default=f"{EXACT_TIME_BUDGET:g}", metavar="SECONDS",
                         help="seconds the exact solver may take before the numeric path is "
                         f"used (default {EXACT_TIME_BUDGET:g})")
-    parser.add_argument("--format", choices=("text", "json", "latex"), default="text")
+    add_output_arguments(parser, ("text", "json", "latex"))
 
 
-def run(args) -> int:
-    from symgrad.analysis.stationary.analyse import analyse
-    from symgrad.analysis.stationary.render import render
-
-    # ASCII digits only (int() and float() would also read '\u0663' as 3)
-    digits = parse_whole(args.digits, what="--digits", lo=1, hi=1000, example="--digits 20")
-    starts = parse_whole(args.starts, what="--starts", lo=1, hi=10_000, example="--starts 64")
-    budget = parse_number(args.time_budget, what="--time-budget")
-    if not Fraction(1, 1000) <= budget <= 3600:
-        raise SymgradError(f"--time-budget must be in 0.001..3600 seconds, got {args.time_budget}",
-                           hint="e.g. --time-budget 20")
-    result = analyse(args.expr, args.vars, box=args.box, digits=digits,
-                     method=args.method, starts=starts, time_budget=float(budget))
-    print(render(result, args.format), end="")
+def run(args: argparse.Namespace) -> int:
+    # the text of --digits/--starts/--time-budget is read by the API's checks (ASCII digits
+    # only: int() and float() would also read '\u0663' as 3)
+    result = classify(args.expr, variables=args.vars, box=args.box, digits=args.digits,
+                      method=args.method, starts=args.starts, time_budget=args.time_budget)
+    emit(args, result.render(args.format))
     return 0

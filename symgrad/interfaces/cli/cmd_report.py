@@ -7,20 +7,23 @@ point examples, f_c and machine epsilon) and writes ``symgrad-report/``:
 (and ``report.pdf`` with pdflatex), ``reference.json``, ``scan.json`` and the
 plots as PNG and SVG.  Missing optional extras are named in the report, with
 the command that adds them; the rest is still written.
+
+``--format`` chooses the summary of what was written: ``text`` (a line and the notes)
+or ``json`` (the manifest, schema ``symgrad.report/1``); ``-o FILE`` writes that summary
+to FILE.  The work is :func:`symgrad.report` (:mod:`symgrad.interfaces.api.report`).
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import sys
 
-from symgrad.base.errors import SymgradError
 from symgrad.core.activations import ACTIVATIONS
-from symgrad.interfaces.report.build import MAX_SCAN_DEPTH, build_report
+from symgrad.interfaces.api.report import parse_backends, report
+from symgrad.interfaces.cli._common import emit
+from symgrad.interfaces.report.build import MAX_SCAN_DEPTH
 from symgrad.interfaces.report.model import DEFAULT_BACKENDS, ReportOptions
 
-__all__ = ["HELP", "add_arguments", "options_from_args", "parse_backends", "run"]
+__all__ = ["HELP", "add_arguments", "parse_backends", "run"]
 
 HELP = "write the whole story as a report: derivation, checks, values, formats, plots"
 _DEFAULTS = ReportOptions()
@@ -47,79 +50,34 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help=f"deepest chain of the depth scan, 1..{MAX_SCAN_DEPTH} "
                         f"(default {_DEFAULTS.scan_depth})")
     p.add_argument("--open", action="store_true", help="open index.html in a web browser")
-    p.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
+    p.add_argument("--quiet", action="store_true",
+                   help="no progress bar, and no summary on standard output")
+    p.add_argument("--format", default="text", choices=("text", "json"),
+                   help="the summary of what was written: text or json (the manifest); "
+                        "default text")
+    p.add_argument("-o", "--output", metavar="FILE",
+                   help="write the summary to FILE (atomically) instead of standard output")
     p.add_argument("--force", action="store_true",
-                   help="write into an existing folder that is not a previous report")
+                   help="write into an existing folder that is not a previous report; with "
+                        "-o: overwrite an existing FILE")
 
 
-def parse_backends(spec: str) -> tuple[str, ...]:
-    """``"jax,torch"`` -> ``("jax", "torch")``; ``"none"`` -> ``()``.
+def _refuse_output_early(args: argparse.Namespace) -> None:
+    """An empty -o, or an existing -o FILE without --force, is refused before the work."""
+    from pathlib import Path
 
-    >>> parse_backends("torch, jax")
-    ('torch', 'jax')
-    """
-    items = [s.strip().lower() for s in str(spec).split(",") if s.strip()]
-    if items == ["none"]:
-        return ()
-    out: list[str] = []
-    for s in items:
-        if s not in DEFAULT_BACKENDS:
-            raise SymgradError(f"unknown backend '{s}'",
-                               hint=f"choose from: {', '.join(DEFAULT_BACKENDS)}, or none")
-        if s not in out:
-            out.append(s)
-    if not out:
-        raise SymgradError("no backend given", hint="e.g. --backends jax,torch or none")
-    return tuple(out)
-
-
-def _whole(text: str, name: str, cap: int) -> int:
-    from symgrad.core.chain import validate_depth
-
-    return validate_depth(text, cap=cap, name=name)
-
-
-def options_from_args(args: argparse.Namespace) -> ReportOptions:
-    """Validate the arguments into :class:`~symgrad.interfaces.report.model.ReportOptions`."""
-    from symgrad.core.chain import MAX_DEPTH
-    from symgrad.numeric.formats import parse_formats
-
-    formats = None if args.formats is None else parse_formats(args.formats)
-    return ReportOptions(
-        depth=_whole(args.depth, "depth", MAX_DEPTH),
-        weights=str(args.weights),
-        activation=str(args.activation).strip().lower(),
-        formats=formats,
-        backends=parse_backends(args.backends),
-        lr=str(args.lr).strip(),
-        scan_depth=_whole(args.scan_depth, "scan-depth", MAX_SCAN_DEPTH),
-    )
+    target = args.output
+    if target is not None and (not str(target).strip()
+                               or (Path(target).exists() and not args.force)):
+        emit(args, "")  # raises the one-line error
 
 
 def run(args: argparse.Namespace) -> int:
-    from symgrad.interfaces.report.build import check_folder
-
-    options = options_from_args(args)
-    check_folder(args.out, force=args.force)  # refuse early, before the work
-    report = build_report(options, quiet=args.quiet)
-    paths = report.write(args.out, force=args.force)
-    if not args.quiet:
-        index = next(p for p in paths if p.name == "index.html")
-        print(f"wrote {len(paths)} files to {index.parent}/ (open {index})")
-        for lo in report.left_out:
-            print(f"note: {lo.text()}")
-    if args.open:
-        if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
-            print("note: --open ignored in CI", file=sys.stderr)
-        else:
-            import webbrowser
-
-            webbrowser.open(report_uri(paths))
+    _refuse_output_early(args)
+    result = report(args.out, depth=args.depth, weights=args.weights,
+                    activation=args.activation, formats=args.formats, backends=args.backends,
+                    lr=args.lr, scan_depth=args.scan_depth, open=args.open, quiet=args.quiet,
+                    force=args.force)
+    if not args.quiet or args.output is not None:
+        emit(args, result.render(args.format))
     return 0
-
-
-def report_uri(paths) -> str:
-    """``file://`` URI of the written ``index.html``."""
-    index = next(p for p in paths if p.name == "index.html")
-    return index.resolve().as_uri()
-

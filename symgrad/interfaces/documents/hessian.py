@@ -33,6 +33,7 @@ from symgrad.core.parsing import make_symbol, parse_expression
 from symgrad.core.text import stationary_example
 from symgrad.interfaces.documents.model import Document, Section, Step
 from symgrad.interfaces.documents.numeric import decided_float
+from symgrad.interfaces.documents.words import activation_words
 from symgrad.numeric.arb_eval import arb_eval
 
 __all__ = [
@@ -46,6 +47,7 @@ __all__ = [
 ]
 
 X, Y = make_symbol("x"), make_symbol("y")
+_DIFF = "differentiation (SymPy)"
 #: how many derivatives the higher-order test tries before it says "undecided"
 MAX_ORDER = 12
 
@@ -75,14 +77,14 @@ def _second_order_steps(f: sympy.Expr, name: str, variables) -> Section:
     grad = [sympy.diff(f, v) for v in variables]
     steps = [Step(("The function ", sympy.Symbol(name), "."), "the example",
                   sympy.Eq(sympy.Function(name)(*variables), f, evaluate=False))]
-    steps.append(Step("Its gradient.", "sympy.diff in each variable",
+    steps.append(Step("Its gradient.", "differentiation in each variable (SymPy)",
                       sympy.Eq(sympy.Symbol("nabla_" + name), sympy.ImmutableMatrix(grad),
                                evaluate=False)))
     points = sympy.solve(grad, list(variables), dict=True)
     points = sorted(points, key=lambda p: [float(p[v]) for v in variables])
     hess = sympy.hessian(f, variables).as_immutable()
     engine = _engine_verdicts(f)
-    steps.append(Step("Its Hessian matrix.", "sympy.hessian (second derivatives)",
+    steps.append(Step("Its Hessian matrix.", "the second derivatives (SymPy)",
                       sympy.Eq(sympy.Symbol("H_" + name), hess, evaluate=False)))
     for p in points:
         at = sympy.Tuple(*[p[v] for v in variables])
@@ -95,14 +97,14 @@ def _second_order_steps(f: sympy.Expr, name: str, variables) -> Section:
                        for e in eig)
         grad_zero = all(sympy.simplify(g.subs(p)) == 0 for g in grad)
         steps.append(Step("A stationary point (the gradient vanishes there).",
-                          "sympy.solve of the gradient equations; the gradient is 0 at it",
+                          "SymPy solves the gradient equations; the gradient is 0 at the point",
                           sympy.Eq(sympy.Symbol("p"), at, evaluate=False), grad_zero))
         theirs = engine.get(tuple(str(p[v]) for v in variables))
         steps.append(Step(("Eigenvalues of the Hessian at this point: the matrix is ", kind,
                            ", so the point is ", _VERDICT[kind], "."),
-                          "Matrix.eigenvals (exact), each checked as a root of the characteristic "
-                          f"polynomial; second-order test; symgrad.analysis.stationary gives: "
-                          f"{theirs}",
+                          "the exact eigenvalues (SymPy), each checked as a root of the "
+                          "characteristic polynomial; the second-order test; symgrad's "
+                          f"stationary-points analysis finds: {theirs}",
                           sympy.Eq(sympy.Symbol("lambda"), sympy.FiniteSet(*eig), evaluate=False),
                           roots_ok and len(eig) == len(variables)
                           and kind != "semidefinite (singular)" and verdict.cls == theirs))
@@ -150,11 +152,11 @@ def _words(verdict: Verdict) -> str:
 
 def _one_variable(f: sympy.Expr, x: sympy.Symbol) -> list[Step]:
     fp, fpp = sympy.diff(f, x), sympy.diff(f, x, 2)
-    steps = [Step("The function and its first two derivatives.", "sympy.diff",
+    steps = [Step("The function and its first two derivatives.", _DIFF,
                   sympy.Eq(sympy.Function("g")(x), f, evaluate=False)),
-             Step("", "sympy.diff", sympy.Eq(sympy.Derivative(sympy.Symbol("g"), x), fp,
+             Step("", _DIFF, sympy.Eq(sympy.Derivative(sympy.Symbol("g"), x), fp,
                                              evaluate=False)),
-             Step("", "sympy.diff", sympy.Eq(sympy.Derivative(sympy.Symbol("g"), (x, 2)), fpp,
+             Step("", _DIFF, sympy.Eq(sympy.Derivative(sympy.Symbol("g"), (x, 2)), fpp,
                                              evaluate=False))]
     engine = _engine_verdicts(f)
     for p in sorted(sympy.solve(fp, x), key=float):
@@ -164,7 +166,7 @@ def _one_variable(f: sympy.Expr, x: sympy.Symbol) -> list[Step]:
         steps.append(Step(("At the stationary point ", sympy.Eq(x, p, evaluate=False),
                            " the second derivative is nonzero: ", _words(verdict), "."),
                           "one-variable second-order test (the text's case q = 1); "
-                          f"symgrad.analysis.stationary gives: {theirs}",
+                          f"symgrad's stationary-points analysis finds: {theirs}",
                           sympy.Eq(sympy.Subs(sympy.Derivative(sympy.Symbol("g"), (x, 2)), x, p),
                                    val, evaluate=False),
                           val != 0 and n == 2 and verdict.cls == theirs))
@@ -176,18 +178,18 @@ def _degenerate(f: sympy.Expr, x: sympy.Symbol, name: str) -> list[Step]:
     theirs = _engine_verdicts(f).get(("0",))
     steps = [Step(("The function ", sympy.Symbol(name), " at 0: the gradient and the second "
                    "derivative vanish, so the second-order test says nothing."),
-                  "sympy.diff",
+                  _DIFF,
                   sympy.Eq(sympy.Function(name)(x), f, evaluate=False))]
     for order in range(1, (n or MAX_ORDER) + 1):
         value = sympy.diff(f, x, order).subs(x, 0)
-        steps.append(Step(("Derivative of order ", sympy.Integer(order), " at 0."), "sympy.diff",
+        steps.append(Step(("Derivative of order ", sympy.Integer(order), " at 0."), _DIFF,
                           sympy.Eq(sympy.Subs(sympy.Derivative(sympy.Symbol(name), (x, order)),
                                               x, 0), value, evaluate=False)))
     steps.append(Step(("The first non-vanishing derivative has order ", sympy.Integer(n or 0),
                        f": {_words(verdict)}."),
                       "higher-order test: an even order gives an extremum (its sign says "
-                      "which), an odd order gives none; symgrad.analysis.stationary gives: "
-                      f"{theirs}", None, n is not None and verdict.cls == theirs))
+                      "which), an odd order gives none; symgrad's stationary-points analysis "
+                      f"finds: {theirs}", None, n is not None and verdict.cls == theirs))
     return steps
 
 
@@ -267,7 +269,7 @@ def _numeric_steps(h_at: sympy.Matrix, depth: int) -> list[Step]:
                  f"below 10^-{digits + 5}", sympy.Eq(sympy.Symbol("H"), h_num, evaluate=False),
                  tight),
             Step(("Certified eigenvalues: the Hessian is ", kind, "."),
-                 "eigenvalue enclosures of flint's arb_mat.eig; a sign counts only when the "
+                 "certified eigenvalue enclosures (Arb, python-flint); a sign counts only when the "
                  "whole ball is on one side of 0",
                  sympy.Eq(sympy.Symbol("lambda"),
                           sympy.FiniteSet(*[_decimal(e, digits) for e in eig]), evaluate=False),
@@ -329,14 +331,16 @@ def chain_hessian_document(depth: int = 3, point: tuple[Fraction, ...] | None = 
                   for i, o in enumerate(chain.outputs) if o in back]
     steps = [Step(("The Hessian entry ", sympy.Integer(i + 1), ", ", sympy.Integer(j + 1),
                    " at the point, in the layers' values (the matrix is symmetric)."),
-                  "sympy.hessian of the nested F, evaluated exactly at the point; the named "
-                  "form is proven equal to it by exact expansion",
+                  "the second derivatives of the nested network function (SymPy), evaluated "
+                  "exactly at the point; the form in the layers' values is proven equal to it "
+                  "by exact expansion",
                   sympy.Eq(sympy.Symbol(f"H_{i + 1}{j + 1}"), h_named[i, j], evaluate=False),
                   same)
              for i in range(depth) for j in range(i, depth)]
     steps += _numeric_steps(h_at, depth)
     steps.append(_gradient_step(grad_at, name))
-    return Document(f"The Hessian of the depth-{depth} {activation} chain at a point",
+    return Document(f"The Hessian of the depth-{depth} {activation_words(activation)} chain "
+                    "at a point",
                     (Section("Definitions", "", tuple(steps_def)),
                      Section("The Hessian and its classification", "", tuple(steps))),
                     "The matrix is computed exactly by SymPy and its eigenvalues are enclosed "

@@ -1,13 +1,14 @@
 """The derivation model: a document is sections of steps, each an equation with its reason.
 
-* :class:`Step` -- ``statement`` (prose), ``justification`` (the rule that
+* :class:`Step` -- ``statement`` (prose), ``justification`` (prose: the rule that
   justifies it: chain rule, induction step, substitution, bound, ...), and
   ``equation``: a SymPy relational or expression produced by symgrad's own
   computation (never typed in), plus ``verified``: ``True``/``False`` when
   SymPy checked the step, ``None`` when the step is a definition.
 * :class:`Section` -- a title, prose and steps.
 * :class:`Document` -- a title, an introduction and sections, rendered by
-  :mod:`symgrad.interfaces.documents.render` to standalone LaTeX, GitHub Markdown,
+  :mod:`symgrad.interfaces.documents.render` to standalone LaTeX (or, with
+  ``fragment=True``, a LaTeX fragment to ``\\input`` into a paper), GitHub Markdown,
   plain text, HTML with MathJax or with MathML (``doc.render("latex")``; the
   renderers register themselves here, so this module does not import them), and
   shown in Jupyter through
@@ -15,7 +16,8 @@
 
 Prose is a string, or a tuple of strings and SymPy objects: the objects are
 printed as inline math by the same printer as the equations, so that no
-formula is typed into the prose by hand.
+formula is typed into the prose by hand.  Prose is written in words: no code,
+no Python names, no module paths (the formulas are the SymPy objects).
 
 >>> import sympy
 >>> x = sympy.Symbol("x")
@@ -34,7 +36,7 @@ from typing import Union
 
 import sympy
 
-from symgrad.base.errors import SymgradError
+from symgrad.base.errors import InputError
 
 __all__ = ["FORMATS", "Document", "Prose", "Section", "Step", "prose_parts", "register_renderer"]
 
@@ -67,12 +69,13 @@ class Step:
     """
 
     statement: Prose
-    justification: str
+    justification: Prose
     equation: sympy.Basic | None = None
     verified: bool | None = None
 
     def __post_init__(self) -> None:
         prose_parts(self.statement)
+        prose_parts(self.justification)
         if self.equation is not None and not isinstance(self.equation, sympy.Basic):
             raise TypeError("a step's equation is a SymPy object")
 
@@ -114,17 +117,41 @@ class Document:
         """The equations of the document, in order (for round-trip checks)."""
         return [s.equation for s in self.steps if s.equation is not None]
 
-    def render(self, fmt: str) -> str:
+    def render(self, fmt: str, *, fragment: bool = False) -> str:
         """Render as ``"latex"`` (standalone, pdflatex), ``"markdown"``, ``"text"``, ``"html"``
-        (MathJax) or ``"mathml"`` (an HTML fragment with MathML)."""
+        (MathJax) or ``"mathml"`` (an HTML fragment with MathML).
+
+        ``fragment=True`` (LaTeX only): no preamble, no ``\\documentclass`` and no
+        ``\\begin{document}``, a body to ``\\input`` into a document that loads amsmath.
+
+        >>> Document("T", ()).render("latex", fragment=True).startswith("% T")
+        True
+        """
         if fmt not in FORMATS or fmt not in _RENDERERS:
-            raise SymgradError(
+            raise InputError(
                 f"unknown document format '{fmt}'", hint=f"choose one of: {', '.join(FORMATS)}"
             )
+        if fragment:
+            if fmt != "latex":
+                raise InputError("--fragment applies to --format latex only",
+                                 hint="add --format latex or leave out --fragment")
+            return _RENDERERS["latex-fragment"](self)
         return _RENDERERS[fmt](self)
 
     def __str__(self) -> str:
         return self.render("text")
+
+    def __repr__(self) -> str:
+        """One line: the title and the counts (the whole text is ``str(doc)``).
+
+        >>> Document("T", ())
+        <Document 'T': 0 sections, 0 steps; the text: str(doc), LaTeX: doc.render('latex')>
+        """
+        title = self.title if len(self.title) <= 80 else self.title[:77] + "..."
+        failed = sum(s.verified is False for s in self.steps)
+        bad = f", {failed} NOT VERIFIED" if failed else ""
+        return (f"<Document {title!r}: {len(self.sections)} sections, {len(self.steps)} steps"
+                f"{bad}; the text: str(doc), LaTeX: doc.render('latex')>")
 
     def _repr_latex_(self) -> str:
         return _RENDERERS["latex-body"](self)
@@ -133,7 +160,11 @@ class Document:
         return self.render("markdown")
 
     def _repr_html_(self) -> str:
-        return self.render("html")
+        """Jupyter: the document with MathML formulas (as on the report page), in a
+        ``<div class="symgrad-report">`` whose styles reach nothing else on the page."""
+        from symgrad.present.html import scoped
+
+        return scoped(self.render("mathml"))
 
 
 #: format -> renderer, filled by :mod:`symgrad.interfaces.documents.render` (which imports

@@ -33,12 +33,14 @@ from symgrad.numeric import flint_backend
 from symgrad.numeric.decimal_text import round_ball
 from symgrad.numeric.formats import FORMATS, format_info
 from symgrad.numeric.weights import parse_number
+from symgrad.present.latex import power_of_ten
 
 __all__ = [
     "FORMATS",
     "SCAN_DEPTH",
     "decided_float",
     "machine_epsilon_document",
+    "machine_number",
     "small_gradient_document",
 ]
 
@@ -74,20 +76,23 @@ def _arbitrary_precision_steps(fc, c: sympy.Symbol) -> list[Step]:
         lost_50 = _p_minus_c() == mpmath.mpf(10) ** text.P_EXPONENT
     with mpmath.workdps(need + 5):
         kept = _p_minus_c() != mpmath.mpf(10) ** text.P_EXPONENT
+    p = sympy.Symbol("p")
     return [
-        Step("The value at p with mpmath (30 digits).",
+        Step(("The value at ", p, " with mpmath (30 digits)."),
              "mpmath multiplication at 30 significant digits; agrees with the exact value to "
              "25 digits", sympy.Eq(fc(sympy.Symbol("p")), sympy.Float(m_value, 10),
                                    evaluate=False), bool(ok_value)),
         Step(("The slope at p from a central difference with step ",
               sympy.Rational(1, 10**10) * sympy.Symbol("p"), "."),
-             "mpmath, 30 digits (f_c is linear near p, so the difference quotient is exact "
-             "up to rounding); agrees with c to 25 digits",
+             ("mpmath at 30 digits (the function is linear near ", p, ", so the difference "
+              "quotient is exact up to rounding); agrees with ", c, " to 25 digits"),
              sympy.Eq(sympy.Symbol("slope"), sympy.Float(m_slope, 10), evaluate=False),
              bool(ok_slope)),
-        Step(("One gradient step with learning rate 1 changes p by c only; at 50 digits "
-              "the update is lost, and it takes ", sympy.Integer(need), " digits to keep it."),
-             "mpmath at 50 digits: p - c == p; at the stated precision: p - c != p",
+        Step(("One gradient step with learning rate 1 changes ", p, " by ", c, " only; at 50 "
+              "digits the update is lost, and it takes ", sympy.Integer(need),
+              " digits to keep it."),
+             ("mpmath at 50 digits: ", p - c, " rounds to ", p, "; at the stated precision it "
+              "does not"),
              sympy.Eq(sympy.Symbol("p_1"), sympy.Symbol("p") - c, evaluate=False),
              bool(lost_50 and kept)),
     ]
@@ -100,10 +105,12 @@ def _small_gradient_definition(f, fc, c, xp, deriv_pos) -> list[Step]:
         Step("The function.", "the text's example",
              sympy.Eq(fc(_X), f, evaluate=False)),
         Step("Its minimum value is 0: it is a maximum with 0, and it is 0 at the origin.",
-             "Max(0, .) >= 0, and substitution x = 0",
+             ("a maximum with 0 is at least 0, and substitution of ",
+              sympy.Eq(_X, 0, evaluate=False)),
              sympy.Eq(fc(0), at_zero, evaluate=False), at_zero == 0),
-        Step("For positive x the derivative is the constant c.",
-             "sympy.diff with x > 0 (Max(0, c x) = c x there)",
+        Step(("For positive ", _X, " the derivative is the constant ", c, "."),
+             ("differentiation with ", sympy.Gt(_X, 0), " (there ",
+              sympy.Eq(sympy.Max(0, c * _X), c * _X, evaluate=False), ")"),
              sympy.Eq(sympy.Derivative(sympy.Symbol("f_c"), xp), deriv_pos, evaluate=False),
              deriv_pos == c),
     ]
@@ -115,15 +122,52 @@ def _small_gradient_exact(fc, c, c_val, p_val, value, grad, same: bool) -> list[
         Step("The text's values.", "the example's choice",
              sympy.Eq(c, c_val, evaluate=False)),
         Step("", "the example's choice", sympy.Eq(sympy.Symbol("p"), p_val, evaluate=False)),
-        Step("The value at p, exactly: far above the minimum 0.",
-             "exact rational arithmetic; symgrad.analysis.precision.small_gradient gives the same",
+        Step(("The value at ", sympy.Symbol("p"), ", exactly: far above the minimum 0."),
+             "exact rational arithmetic; symgrad's precision lab gives the same",
              sympy.Eq(fc(sympy.Symbol("p")), value, evaluate=False), same),
-        Step("The derivative at p, exactly.",
-             "the derivative above at x = p; "
-             "symgrad.analysis.precision.small_gradient gives the same",
+        Step(("The derivative at ", sympy.Symbol("p"), ", exactly."),
+             ("the derivative above at ", sympy.Eq(_X, sympy.Symbol("p"), evaluate=False),
+              "; symgrad's precision lab gives the same"),
              sympy.Eq(sympy.Derivative(sympy.Symbol("f_c"), sympy.Symbol("p")), grad,
                       evaluate=False), grad == c_val and same),
     ]
+
+
+#: the precision lab's status of a value, in words
+_STATUS = {"inf": "overflow", "nan": "not a number", "zero": "underflow to zero",
+           "normal": "a normal number", "subnormal": "a subnormal number"}
+
+
+def machine_number(value: str) -> sympy.Expr:
+    """A value the precision lab printed (``'inf'``, ``'nan'``, a decimal string) as a SymPy
+    number: an exact power of ten stays exact (it prints as a power), others are floats.
+
+    >>> machine_number("1e-90") == sympy.Rational(1, 10**90)
+    True
+    >>> machine_number("inf"), machine_number("2.5")
+    (oo, 2.50000000000000)
+    """
+    low = value.strip().lower()
+    special = {"inf": sympy.oo, "+inf": sympy.oo, "-inf": -sympy.oo, "nan": sympy.nan}
+    if low in special:
+        return special[low]
+    exact = sympy.Rational(parse_number(value))
+    if power_of_ten(exact, 1) is not None or exact.q == 1:
+        return exact
+    return sympy.Float(value, 15)
+
+
+def _format_step(r, fc, c) -> Step:
+    """The example computed in one machine format, in words and numbers."""
+    p = sympy.Symbol("p")
+
+    def shown(value: str, status: str) -> tuple:
+        return (machine_number(value), f" ({_STATUS.get(status, status)})")
+
+    return Step((f"In {r.format}, ", p, " is ", *shown(r.p, r.status_p), ", ", c, " is ",
+                 *shown(r.c, r.status_c), ", ", fc(p), " is ", machine_number(r.value),
+                 " and its derivative is ", *shown(r.derivative, r.status_derivative), "."),
+                "symgrad's precision lab: each operation rounded to the format")
 
 
 def small_gradient_document(example=None) -> Document:
@@ -149,11 +193,7 @@ def small_gradient_document(example=None) -> Document:
     same = (sympy.Rational(parse_number(lab.exact_value)) == value
             and sympy.Rational(parse_number(lab.exact_derivative)) == grad)
     exact = _small_gradient_exact(fc, c, c_val, p_val, value, grad, same)
-    formats = [Step(f"{r.format}: p is {r.p} ({r.status_p}), c is {r.c} ({r.status_c}), "
-                    f"f_c(p) is {r.value} and f_c'(p) is {r.derivative} ({r.status_derivative}).",
-                    "symgrad.analysis.precision.small_gradient: "
-                    "each operation rounded to the format")
-               for r in lab.rows]
+    formats = [_format_step(r, fc, c) for r in lab.rows]
     numeric = _arbitrary_precision_steps(fc, c)
     p_sym = sympy.Symbol("p")
     closing = ("The gradient ", grad, " is tiny while ",
@@ -236,23 +276,29 @@ def _rule_steps(formats: tuple[str, ...]) -> tuple[list[Step], dict]:
     """Each format's epsilon, the rounding rule of small updates, and its smallest subnormal."""
     rule_steps = []
     info = {}
+    eps_s = sympy.Symbol("epsilon")
     for name in formats:
         dtype, eps, tiny = _finfo(name)
         info[name] = (eps, tiny)
         rule_steps.append(Step(
             f"{name}: machine epsilon, the gap between 1 and the next larger number.",
-            "numpy.finfo / ml_dtypes.finfo, an exact power of two",
+            ("the format's parameters as NumPy reports them"
+             + (" (the ml-dtypes package for bfloat16)" if name == "bfloat16" else "")
+             + ", an exact power of two"),
             sympy.Eq(sympy.Symbol(f"epsilon_{name}"), _pow2(eps), evaluate=False)))
         rule_steps.append(Step(
             ("Below 1 the numbers are spaced by half of epsilon, so with round-to-nearest-even "
              "the step 1 - delta rounds back to 1 exactly when delta is at most a quarter of "
              "epsilon:"),
-            f"checked in {name} arithmetic: 1 - eps/4 == 1, and 1 - (eps/4)(1 + eps) != 1",
+            (f"checked in {name} arithmetic: ", 1 - eps_s / 4, " rounds to 1, and ",
+             1 - eps_s / 4 * (1 + eps_s), " does not (with ", eps_s, " the format's epsilon)"),
             sympy.Le(sympy.Symbol("delta"), _pow2(eps / 4), evaluate=False),
             _lost_rule_holds(dtype, eps)))
         rule_steps.append(Step(
             ("The smallest subnormal number; a value below half of it rounds to zero."),
-            "numpy.finfo / ml_dtypes.finfo; the tie at half rounds to the even neighbour 0",
+            ("the format's parameters as NumPy reports them"
+             + (" (the ml-dtypes package for bfloat16)" if name == "bfloat16" else "")
+             + "; the tie at half rounds to the even neighbour 0"),
             sympy.Eq(sympy.Symbol(f"tiny_{name}"), _pow2(tiny), evaluate=False)))
     return rule_steps, info
 
@@ -277,15 +323,14 @@ def _scan_steps(scan, formats: tuple[str, ...], info: dict, max_depth: int) -> l
             depth = first[key]
             if depth is None:
                 scan_steps.append(Step(f"{name}: {what} at no depth up to {max_depth}.",
-                                       "symgrad.analysis.precision.scan "
-                                       "(certified prefix products)"))
+                                       "symgrad's depth scan (certified prefix products)"))
                 continue
             thr = threshold(eps, tiny)
             ok, g = _crossing_checked(depth, thr)
             scan_steps.append(Step(
                 (f"{name}: {what} from depth ", sympy.Integer(depth), " on; there the gradient "
                  "is ", _mid(g), "."),
-                "first depth from symgrad.analysis.precision.scan; checked by a full certified "
+                "first depth from symgrad's depth scan; checked by a full certified "
                 "evaluation of the chains of this depth and the one before (Arb, 256 bits)",
                 sympy.StrictLessThan(sympy.Symbol(f"g_{depth}"), _pow2(thr), evaluate=False),
                 ok))
@@ -296,7 +341,7 @@ def _scan_steps(scan, formats: tuple[str, ...], info: dict, max_depth: int) -> l
             scan_steps.append(Step(
                 (f"{name}: {what} from depth ", sympy.Integer(depth), " on.") if depth else
                 f"{name}: {what} at no depth up to {max_depth}.",
-                "symgrad.analysis.precision.scan: the recurrence in the format's arithmetic"))
+                "symgrad's depth scan: the recurrence in the format's arithmetic"))
     return scan_steps
 
 
@@ -333,6 +378,6 @@ def machine_epsilon_document(max_depth: int = SCAN_DEPTH, *,
         Section("Depths at which the updates vanish",
                 "The exact gradient shrinks geometrically with the depth (see the bound of the "
                 "gradient document). The depths come from the precision lab's depth scan "
-                "(symgrad.analysis.precision.scan) of the depths 1 to " + str(max_depth) + ".",
+                "of the depths 1 to " + str(max_depth) + ".",
                 tuple(scan_steps)),
     ), intro, (note,))

@@ -105,8 +105,7 @@ class Report:
     def _body(self) -> str:
         parts = page_parts(self.sections)
         names = sorted({n for s in self.sections for n in s.files} | {"index.html"})
-        rows = [[html.Markup(f"<code>{html.esc(n)}</code>"), FILE_DESCRIPTIONS.get(n, "")]
-                for n in names]
+        rows = [[html.link(n, n), FILE_DESCRIPTIONS.get(n, "")] for n in names]
         parts.append('<section id="files"><h2>Files of this report</h2>'
                      f"{html.table(['file', 'contents'], rows)}</section>")
         return "\n".join(parts)
@@ -135,8 +134,9 @@ class Report:
         return command_line(self.options)
 
     def _repr_html_(self) -> str:
-        """The report in a Jupyter notebook (the page body with its styles)."""
-        return f'<div class="symgrad-report"><style>{html.CSS}</style>{self._body()}</div>'
+        """The report in a Jupyter notebook: the page body with its styles, every rule scoped
+        to the report's own ``<div class="symgrad-report">`` (the notebook keeps its look)."""
+        return html.scoped(self._body())
 
     def write(self, out: str | Path, *, force: bool = False) -> list[Path]:
         """Write every file into ``out`` (see the module docstring); returns the paths."""

@@ -82,17 +82,18 @@ def derivation_section(ctx: Context) -> Section:
     return sec
 
 
-def _reference_data(ctx: Context):
-    """Rows and method of ``symgrad reference --format json`` (certified when possible)."""
-    from symgrad.interfaces.cli.cmd_reference import reference_rows
+def _reference_result(ctx: Context):
+    """``symgrad.reference`` at the report's chain and weights (every partial, certified by
+    python-flint balls), or the note that python-flint is missing."""
+    from symgrad.interfaces.api.reference import reference
     from symgrad.interfaces.report.optional import load
 
     flint, missing = load("symgrad.numeric.flint_backend",
                           what="certified enclosures (python-flint balls)")
-    wrt = list(range(1, ctx.chain.depth + 1))
-    rows, method = reference_rows(ctx.chain, ctx.weights, digits=ctx.options.digits,
-                                  wrt=wrt, certified=flint is not None)
-    return rows, method, missing
+    if flint is None:
+        return None, missing
+    return reference(ctx.chain, ctx.options.weights, digits=ctx.options.digits, wrt="all",
+                     certified=True), None
 
 
 def _shown(rows: list[dict]) -> list[dict]:
@@ -104,33 +105,27 @@ def _shown(rows: list[dict]) -> list[dict]:
 
 
 def reference_section(ctx: Context) -> Section:
-    """F and dF/dw_k to ``digits`` digits; writes ``reference.json``."""
+    """F and dF/dw_k to ``digits`` digits; writes ``reference.json`` (the document of
+    ``symgrad reference --format json``)."""
     from symgrad.base.output import dumps_json
-    from symgrad.interfaces.cli.cmd_reference import reference_json
 
     sec = Section("reference", "Reference values")
-    rows, method, missing = _reference_data(ctx)
-    if missing is not None:
+    result, missing = _reference_result(ctx)
+    if result is None:
         sec.left_out.append(missing)
-    doc = reference_json(ctx.chain, ctx.options.weights, rows, method, ctx.options.digits)
-    sec.files["reference.json"] = dumps_json(doc)
-    certified = bool(method.get("certified"))
-    head = ["quantity", "value"] + (["radius", "certified digits"] if certified else [])
-    body = []
-    for r in _shown(rows):
-        line = [r["name"], Markup(f"<code>{esc(r['value'])}</code>")]
-        if certified:
-            line += [r.get("radius", ""), r.get("certified_digits", "")]
-        body.append(line)
-    how = ("ball arithmetic (python-flint): the true value lies within value ± radius"
-           if certified else "mpmath, confirmed at two working precisions")
+        return sec
+    sec.files["reference.json"] = dumps_json(result.to_json())
+    rows = result.rows()
+    head = ["quantity", "value", "radius", "certified digits"]
+    body = [[r["name"], Markup(f"<code>{esc(r['value'])}</code>"), r.get("radius", ""),
+             str(r.get("certified_digits", ""))] for r in _shown(rows)]
     parts = [paragraph(
         f"F and every partial derivative at the weights '{ctx.options.weights}', to "
-        f"{ctx.options.digits} significant digits, by {how}. All {len(rows)} values are in "
-        "reference.json (the schema of `symgrad reference --format json`)."),
-        table(head, body, numeric=(2, 3) if certified else (),
-              caption=f"{ctx.chain.describe()}; {method['method']}")]
+        f"{ctx.options.digits} significant digits, by ball arithmetic (python-flint): the true "
+        f"value lies within value ± radius. All {len(rows)} values are in reference.json (the "
+        "schema of `symgrad reference --format json`)."),
+        table(head, body, numeric=(2, 3),
+              caption=f"{ctx.chain.describe()}; {result.method_info()['method']}")]
     sec.html = "\n".join(parts)
-    first = next(r for r in rows if r["name"] == "dF/dw1")
-    sec.facts.append((f"dF/dw1 at depth {ctx.chain.depth}", short(first["value"])))
+    sec.facts.append((f"dF/dw1 at depth {ctx.chain.depth}", short(result.value("dF/dw1"))))
     return sec

@@ -42,6 +42,8 @@ _UNICODE = {
     "”": "''", "σ": r"$\sigma$", "η": r"$\eta$", "ε": r"$\varepsilon$", "λ": r"$\lambda$",
     "μ": r"$\mu$", "δ": r"$\delta$", "π": r"$\pi$", "²": r"$^2$", "³": r"$^3$",
     "\u00a0": "~", "|": r"$|$",
+    # the number sets (no amssymb in the preamble: bold letters, as in older texts)
+    "ℝ": r"$\mathbf{R}$", "ℚ": r"$\mathbf{Q}$", "ℤ": r"$\mathbf{Z}$", "ℕ": r"$\mathbf{N}$",
 }
 #: a number in scientific notation, kept on one line (TeX would break after its "-")
 _NUMBER = re.compile(r"(?<![\w.])-?[0-9]+(?:\.[0-9]+)?e[+-][0-9]+")
