@@ -54,3 +54,9 @@ def test_symbolic_bound_instances():
     inst = b.subs(L, 3).doit()
     w = sympy.IndexedBase("w")
     assert sympy.simplify(inst - abs(w[2]) * abs(w[3]) / 16) == 0
+
+
+def test_str_of_a_deep_bound_does_not_raise():
+    """(1/4)^7999 has a denominator of 4817 digits, beyond Python's int-to-text limit."""
+    text = str(gradient_bound(Chain(8000)))
+    assert "(1/4)**7999" in text and len(text) < 400

@@ -291,7 +291,7 @@ def test_verify_bound_rows_print_upper_bounds():
     for check in rows:
         act = check.name.split(":")[0]
         for line in check.data["rows"]:
-            depth, shown = re.fullmatch(r"L=([0-9]+): \|dF/dw1\| = \S+ <= (\S+)", line).groups()
+            depth, shown = re.fullmatch(r"L=([0-9]+): \|dF/dw1\| = \S+ ≤ (\S+)", line).groups()
             w = parse_weights("normal:0,1,seed=0", int(depth))
             exact = sup[act] ** (int(depth) - 1)
             for v in w[1:]:

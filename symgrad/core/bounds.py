@@ -39,7 +39,10 @@ class GradientBound:
     power: int
 
     def __str__(self) -> str:
-        return f"|dF/dw_{self.k}| <= {self.expression}"
+        try:
+            return f"|dF/dw_{self.k}| <= {self.expression}"
+        except ValueError:  # a rational beyond Python's int-to-text limit (depth > ~7000)
+            return repr(self)
 
     def __repr__(self) -> str:
         """One short line at any size (:mod:`symgrad.present.core_reprs`)."""

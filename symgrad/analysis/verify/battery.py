@@ -194,7 +194,7 @@ def _bounds(activations, depths, seed):
             bad = [t for t, d in balls if d < lo or d > sup_ball]
             open_ = [t for t, d in balls if not (lo <= d <= sup_ball) and t not in bad]
         verdict = FAIL if bad else (UNDECIDED if open_ else PASS)
-        yield Check("bounds", f"{'0' if monotone else '-sup'} <= {act}'(t) <= sup = {sup}",
+        yield Check("bounds", f"{'0' if monotone else '−sup'} ≤ {act}'(t) ≤ sup = {sup}",
                     verdict,
                     f"sup derived by SymPy = {sup}; certified at {len(points)} seeded points "
                     f"t in [-20, 20]" + (f"; violated at {bad[:3]}" if bad else "")
@@ -212,8 +212,8 @@ def _bounds(activations, depths, seed):
                 refuted |= bool(abs(g.arb) > bound)  # surely broken (else: undecided)
                 shown = format_bound(bound, "upper", 4)  # rounded up: still a bound
             ok &= holds
-            rows.append(f"L={L}: |dF/dw1| = {g.mid.lstrip('-')} <= {shown}")
-        yield Check("bounds", f"{act}: |dF/dw1| <= prod|w_i| * sup^(L-1)",
+            rows.append(f"L={L}: |dF/dw1| = {g.mid.lstrip('-')} ≤ {shown}")
+        yield Check("bounds", f"{act}: |dF/dw1| ≤ ∏|w_i| · sup^(L-1)",
                     PASS if ok else (FAIL if refuted else UNDECIDED), "; ".join(rows),
                     {"rows": rows})
 
@@ -295,7 +295,7 @@ def _finite_differences(activations, depths, seed):
             yield Check("finite differences", f"{act} L={L}", PASS if ok else FAIL,
                         f"mpmath.diff of the mpmath forward pass at {2 * FD_DIGITS + 10} digits "
                         f"vs certified dF/dw_k, k=1..{L}: max relative difference {worst:.1e} "
-                        f"(required <= 1e-{FD_DIGITS})", {"max_rel": f"{worst:.3e}"})
+                        f"(required ≤ 1e-{FD_DIGITS})", {"max_rel": f"{worst:.3e}"})
 
 
 def run_battery(*, backends: Sequence[str] = ("jax", "torch"),

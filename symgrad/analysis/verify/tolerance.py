@@ -239,7 +239,7 @@ def row_verdict(comparisons, tol: float) -> tuple[Verdict, str]:
         return Verdict.FAIL, f"{bad} of {len(comps)} values outside the tolerance model"
     if tol >= MAX_CHECKABLE_TOLERANCE:
         return Verdict.NOT_CHECKABLE, (
-            f"tolerance {tol:.2g} >= {MAX_CHECKABLE_TOLERANCE} leaves no significant digit "
+            f"tolerance {tol:.2g} ≥ {MAX_CHECKABLE_TOLERANCE} leaves no significant digit "
             "to check at this depth/format")
     if not any(c.compared for c in comps):
         return Verdict.NOT_CHECKABLE, (
