@@ -48,7 +48,7 @@ def test_renderers_produce_each_format():
     md = doc.render("markdown")
     assert md.startswith("# Demo #1\n") and "$$\n" in md and "$x$" in md
     txt = doc.render("text")
-    assert "Derivative(x**2, x) = 2*x" in txt
+    assert "∂(x**2)/∂x = 2*x" in txt
     assert "[verified]" in txt and "[NOT VERIFIED" in txt
     assert not doc.verified
 
@@ -146,7 +146,7 @@ def test_wrt_errors():
 def test_sigmoid_supremum_and_bound_in_the_document():
     txt = chain_document(Chain(4), [1]).render("text")
     assert "s = 1/4" in txt  # textbook: max of sigma(1 - sigma) at t = 0
-    assert "Abs(Derivative(F, w1)) <= Abs(w2)*Abs(w3)*Abs(w4)/64" in txt  # (1/4)**3 = 1/64
+    assert "|∂F/∂w1| ≤ |w2|*|w3|*|w4|/64" in txt  # (1/4)**3 = 1/64
 
 
 def test_stationary_document_textbook_facts():

@@ -234,6 +234,64 @@ class SymgradStrPrinter(StrPrinter):
     def _print_Equality(self, expr):
         return f"{self._print(expr.lhs)} = {self._print(expr.rhs)}"
 
+    # mathematical notation where SymPy's own text is a Python call
+    def _print(self, expr, **kwargs):
+        if isinstance(expr, sympy.Indexed):  # before Indexed's own _sympystr
+            return self._print_Indexed(expr)
+        return super()._print(expr, **kwargs)
+
+    def _print_Derivative(self, expr):
+        order = sum(int(n) for _, n in expr.variable_count)
+        top = "∂" if order == 1 else f"∂^{order}"
+        wrt = "".join(f"∂{self._print(v)}" + ("" if n == 1 else f"^{n}")
+                      for v, n in expr.variable_count)
+        inner = self._print(expr.expr)
+        simple = (expr.expr.is_Symbol or expr.expr.is_Function
+                  or isinstance(expr.expr, sympy.Indexed))
+        inner = inner if simple else f"({inner})"
+        return f"{top}{inner}/{wrt}"
+
+    def _print_Limit(self, expr):
+        e, z, z0, direction = expr.args
+        side = "" if z0.is_infinite or str(direction) == "+-" else str(direction)
+        return f"lim_({self._print(z)} → {self._print(z0)}{side}) {self._print(e)}"
+
+    def _print_Product(self, expr):
+        limits = ", ".join(f"{self._print(i)}={self._print(a)}..{self._print(b)}"
+                           for i, a, b in expr.limits)
+        return f"∏_({limits}) ({self._print(expr.function)})"
+
+    def _print_Sum(self, expr):
+        limits = ", ".join(f"{self._print(i)}={self._print(a)}..{self._print(b)}"
+                           for i, a, b in expr.limits)
+        return f"∑_({limits}) ({self._print(expr.function)})"
+
+    def _print_Indexed(self, expr):
+        index = ",".join(self._print(i) for i in expr.indices)
+        return f"{self._print(expr.base)}_{index}" if len(index) == 1 else \
+            f"{self._print(expr.base)}_({index})"
+
+    def _print_Abs(self, expr):
+        return f"|{self._print(expr.args[0])}|"
+
+    def _print_Relational(self, expr):
+        op = {"<=": "≤", ">=": "≥", "!=": "≠"}.get(expr.rel_op, expr.rel_op)
+        return f"{self._print(expr.lhs)} {op} {self._print(expr.rhs)}"
+
+    def _print_Infinity(self, expr):
+        return "∞"
+
+    def _print_NegativeInfinity(self, expr):
+        return "−∞"
+
+    def _print_Interval(self, expr):
+        left = "(" if expr.left_open else "["
+        right = ")" if expr.right_open else "]"
+        return f"{left}{self._print(expr.start)}, {self._print(expr.end)}{right}"
+
+    def _print_Union(self, expr):
+        return " ∪ ".join(self._print(a) for a in expr.args)
+
     def _print_MatrixBase(self, expr):
         rows = ", ".join(
             "[" + ", ".join(self._print(expr[i, j]) for j in range(expr.cols)) + "]"
@@ -264,10 +322,14 @@ def latex(expr: sympy.Basic, **settings) -> str:
 
 
 def text(expr: sympy.Basic, **settings) -> str:
-    """Plain-text (SymPy-parsable, except ``=``) rendering of ``expr``.
+    """Plain-text rendering of ``expr``: SymPy's operators (``*``, ``**``), with derivatives,
+    limits, infinities and intervals in mathematical notation.
 
-    >>> text(sympy.Symbol("w1") * 2)
-    '2*w1'
+    >>> w1, F = sympy.Symbol("w1"), sympy.Function("F")
+    >>> text(w1 * 2), text(sympy.Derivative(sympy.Symbol("o2"), w1))
+    ('2*w1', '∂o2/∂w1')
+    >>> text(sympy.Limit(1 / w1, w1, -sympy.oo)), text(sympy.Interval.Lopen(-sympy.oo, 0))
+    ('lim_(w1 → −∞) 1/w1', '(−∞, 0]')
     """
     return SymgradStrPrinter(settings).doprint(expr)
 
