@@ -20,36 +20,12 @@ string, or a ball ``{"mid", "rad"}`` for a printed enclosure ``mid ± rad``).
 from __future__ import annotations
 
 import numbers
-from fractions import Fraction
 
 from symgrad.base.errors import InputError
-from symgrad.core.chain import Chain
-from symgrad.numeric.inputs import exact_number, exact_weights
-from symgrad.numeric.weights import chain_number, parse_whole
+from symgrad.numeric.reference import chain_point
+from symgrad.numeric.weights import parse_whole
 
 __all__ = ["chain_point", "name_list", "number_json", "numbers_json", "whole"]
-
-
-def chain_point(chain: Chain, weights: object, biases: object = None, x: object = None
-                ) -> tuple[tuple[Fraction, ...], tuple[Fraction, ...] | None, Fraction | None]:
-    """(weights, biases, x) of ``chain`` as exact Fractions.
-
-    ``weights``/``biases``: one number for every layer, a sequence (or numpy array) of
-    ``depth`` numbers, or the command line's SPEC string.  ``biases`` need a chain with
-    biases (default 0 there); ``x`` the general form (default 1).
-    """
-    w = exact_weights(weights, chain.depth)
-    b = None
-    if chain.bias:
-        b = exact_weights(0 if biases is None else biases, chain.depth, what="bias")
-    elif biases is not None:
-        raise InputError("--biases needs a chain with biases", hint="add --form general --bias")
-    xq = None
-    if x is not None:
-        if chain.form != "general":
-            raise InputError("--x needs the general form", hint="add --form general")
-        xq = chain_number(exact_number(x, what="input x"), what="input x")
-    return w, b, xq
 
 
 def whole(value: object, *, what: str, lo: int, hi: int, example: str) -> int:
