@@ -26,6 +26,7 @@ from symgrad.interfaces.report import MARKER, ReportOptions, build_report
 from symgrad.present.mathml import to_mathml
 from symgrad.present.progress import progress_enabled, task_progress, track
 from tests._require import REQUIRE_ALL
+from tests.json_contract import assert_valid
 from tests.references import chain_reference, exact_fraction, is_close, prefix_gradients
 
 SMALL = ["--depth", "5", "--scan-depth", "60", "--backends", "none", "--quiet"]
@@ -78,8 +79,9 @@ def _check_reference_json(out: Path) -> None:
 
 
 def _check_scan_json(out: Path) -> None:
-    doc = json.loads((out / "scan.json").read_text())
-    assert doc["max_depth"] == "1100" and doc["lr"] == "1e-1" and doc["weights"] == "1"
+    doc = assert_valid(json.loads((out / "scan.json").read_text()))
+    assert doc["max_depth"] == 1100 and doc["lr"] == "1e-1" and doc["weights"]["spec"] == "1"
+    assert [r["depth"] for r in doc["depths"]] == list(range(1, 1101))
     f64 = next(f for f in doc["formats"] if f["format"] == "float64")
     # independent: the exact update 1 - 0.1*g is lost in float64 once 0.1*g < 2**-54
     # (half an ulp of 1 from below), and g underflows once below 2**-1075 (half the
@@ -87,7 +89,7 @@ def _check_scan_json(out: Path) -> None:
     grads = prefix_gradients("sigmoid", [1] * 200, 40)
     lost = next(n for n in range(2, 200)
                 if exact_fraction(grads[n - 1]) / 10 < Fraction(1, 2**54))
-    assert f64["first_depth"]["lost_update_true"] == str(lost)
+    assert f64["first_depth"]["lost_update_true"] == lost
     assert 20 <= lost <= 30  # "near 25"
     assert 450 <= int(f64["first_depth"]["zero"]) <= 550  # "near 500"
 

@@ -230,7 +230,7 @@ def test_page_tables_equal_the_json_files(report):
     ref = json.loads((report / "reference.json").read_text())
     scan = json.loads((report / "scan.json").read_text())
     assert ref["chain"]["depth"] == DEPTH and ref["weights"]["spec"] == "0.9"
-    assert (scan["lr"], scan["weights"], scan["max_depth"]) == ("5e-2", "0.9", str(SCAN))
+    assert (scan["lr"], scan["weights"]["spec"], scan["max_depth"]) == ("5e-2", "0.9", SCAN)
     rows = {r["name"]: r for r in ref["values"]}
     table = next(t for t in page.tables if t and t[0][:2] == ["quantity", "value"])
     assert len(table) - 1 == len(rows) == DEPTH + 1
@@ -246,10 +246,10 @@ def test_page_tables_equal_the_json_files(report):
     for ev, row in zip(EVENTS, events[1:], strict=True):
         for fmt, cell in zip(scan["formats"], row[1:], strict=True):
             depth = fmt["first_depth"][ev]
-            assert cell == ("–" if depth is None else depth), (ev, fmt["format"], cell)
+            assert cell == ("–" if depth is None else str(depth)), (ev, fmt["format"], cell)
     facts = dict(zip(*[iter(_facts(report))] * 2, strict=True))
     f64 = next(f for f in scan["formats"] if f["format"] == "float64")
-    assert facts["float64 update lost from depth"] == f64["first_depth"]["lost_update"]
+    assert facts["float64 update lost from depth"] == str(f64["first_depth"]["lost_update"])
     shown = facts[f"dF/dw1 at depth {DEPTH}"]
     assert _sig_digits(shown) <= 6 and decimal_value(shown) == decimal_round(
         decimal_value(rows["dF/dw1"]["value"]), 6, "nearest")
@@ -300,7 +300,7 @@ def rows_value(ref: dict, name: str) -> str:
 def test_latex_makes_no_claim_from_other_options(report):
     tex = (report / "report.tex").read_text(encoding="utf-8")
     scan = json.loads((report / "scan.json").read_text())
-    firsts = {f["format"]: {v for v in f["first_depth"].values() if v} for f in scan["formats"]}
+    firsts = {f["format"]: {str(v) for v in f["first_depth"].values() if v} for f in scan["formats"]}
     # "<format>: ... from depth N": only the report's own scan may say that
     for fmt, depth in re.findall(r"(b?float[0-9]+)[^.\n]*? from depth \$?([0-9]+)", tex):
         assert depth in firsts.get(fmt, set()), (fmt, depth)

@@ -99,12 +99,11 @@ def scan_weights(ctx: Context) -> tuple[tuple[Fraction, ...], str]:
                              f"covers depths 1..{ctx.chain.depth})")
 
 
-def _scan_json(scan, ctx: Context, plot: str | None) -> dict:
-    """The document of ``symgrad scan --format json`` (its ``to_json`` plus weights, plot)."""
-    doc = scan.to_json()
-    doc["weights"] = ctx.options.weights
-    doc["plot"] = plot
-    return doc
+def _scan_json(scan, weights, ctx: Context, plot: str | None) -> dict:
+    """The document ``symgrad scan --format json`` prints for the same scan (``scan/2``)."""
+    from symgrad.interfaces.api.scan import ScanResult
+
+    return ScanResult(scan, tuple(weights), ctx.options.weights, plot).to_json()
 
 
 def _plot(scan, sec: Section) -> None:
@@ -151,7 +150,7 @@ def scan_section(ctx: Context) -> Section:
     ])
     _plot(scan, sec)
     plot = "scan.svg" if "scan.svg" in sec.files else None
-    sec.files["scan.json"] = dumps_json(_scan_json(scan, ctx, plot))
+    sec.files["scan.json"] = dumps_json(_scan_json(scan, weights, ctx, plot))
     for fmt in scan.formats:
         if fmt.format == "float64":
             for ev, label in (("lost_update", "float64 update lost from depth"),
