@@ -300,7 +300,8 @@ def rows_value(ref: dict, name: str) -> str:
 def test_latex_makes_no_claim_from_other_options(report):
     tex = (report / "report.tex").read_text(encoding="utf-8")
     scan = json.loads((report / "scan.json").read_text())
-    firsts = {f["format"]: {str(v) for v in f["first_depth"].values() if v} for f in scan["formats"]}
+    firsts = {f["format"]: {str(v) for v in f["first_depth"].values() if v}
+              for f in scan["formats"]}
     # "<format>: ... from depth N": only the report's own scan may say that
     for fmt, depth in re.findall(r"(b?float[0-9]+)[^.\n]*? from depth \$?([0-9]+)", tex):
         assert depth in firsts.get(fmt, set()), (fmt, depth)
