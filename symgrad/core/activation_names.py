@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from symgrad.base.errors import SymgradError
+from symgrad.base.errors import InputError
 
 __all__ = ["ACTIVATION_NAMES", "LEAKY_SLOPE", "activation_name"]
 
@@ -33,11 +33,11 @@ def activation_name(name: str) -> str:
     >>> activation_name("relu6")
     Traceback (most recent call last):
     ...
-    symgrad.base.errors.SymgradError: unknown activation 'relu6' (choose one of: elu, erf, \
+    symgrad.base.errors.InputError: unknown activation 'relu6' (choose one of: elu, erf, \
 gelu, identity, leaky_relu, relu, sigmoid, silu, softplus, tanh)
     """
     key = str(name).strip().lower()
     if key not in ACTIVATION_NAMES:
         known = ", ".join(sorted(ACTIVATION_NAMES))
-        raise SymgradError(f"unknown activation '{name}'", hint=f"choose one of: {known}")
+        raise InputError(f"unknown activation '{name}'", hint=f"choose one of: {known}")
     return key

@@ -42,7 +42,7 @@ from functools import cache
 import sympy
 from sympy import S, exp
 
-from symgrad.base.errors import SymgradError
+from symgrad.base.errors import InputError
 from symgrad.core.activation_classes import (
     LEAKY_SLOPE,
     elu,
@@ -151,7 +151,7 @@ def get_activation(name: str) -> Activation:
     key = str(name).strip().lower()
     if key not in ACTIVATIONS:
         known = ", ".join(sorted(ACTIVATIONS))
-        raise SymgradError(f"unknown activation '{name}'", hint=f"choose one of: {known}")
+        raise InputError(f"unknown activation '{name}'", hint=f"choose one of: {known}")
     return ACTIVATIONS[key]
 
 
@@ -267,7 +267,7 @@ def _critical_points(name: str, d_exp: sympy.Expr, var: sympy.Symbol,
     if isinstance(crit, sympy.ConditionSet):
         return _numeric_roots(numer, var, domain)
     if crit is not S.EmptySet and not isinstance(crit, sympy.FiniteSet):
-        raise SymgradError(f"cannot derive the supremum of {name}': critical set {crit}")
+        raise InputError(f"cannot derive the supremum of {name}': critical set {crit}")
     return tuple(sorted(crit, key=lambda c: float(c)))
 
 

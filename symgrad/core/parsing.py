@@ -53,7 +53,7 @@ from fractions import Fraction
 
 import sympy
 
-from symgrad.base.errors import SymgradError
+from symgrad.base.errors import InputError, SymgradError
 from symgrad.core.activations import ACTIVATIONS, sigmoid, softplus
 from symgrad.core.parse_numbers import (
     MAX_EXPONENT,
@@ -184,7 +184,7 @@ def _check_variable(name: str) -> str:
         raise refuse(f"reserved name '{name}' ({RESERVED[name]})",
                       hint="choose another variable name")
     if name in FUNCTIONS or name in CONSTANTS:
-        raise SymgradError(f"'{name}' is a function or constant, not a variable name")
+        raise InputError(f"'{name}' is a function or constant, not a variable name")
     return name
 
 
@@ -198,9 +198,9 @@ def parse_variables(text: str | Sequence[str]) -> tuple[sympy.Symbol, ...]:
     ascii_only(",".join(str(n) for n in names))
     names = [str(n).strip() for n in names if str(n).strip()]
     if not names:
-        raise SymgradError("empty variable list", hint="e.g. --vars x,y")
+        raise InputError("empty variable list", hint="e.g. --vars x,y")
     if len(names) != len(set(names)):
-        raise SymgradError(f"repeated variable in '{short(','.join(names))}'")
+        raise InputError(f"repeated variable in '{short(','.join(names))}'")
     for n in names:
         _check_variable(n)
     return tuple(make_symbol(n) for n in names)
@@ -236,7 +236,7 @@ class _Builder:
         _check_variable(name)
         if self.allowed is not None and name not in self.allowed:
             known = ", ".join(sorted(self.allowed)) or "none"
-            raise SymgradError(f"unknown variable '{name}'", hint=f"known variables: {known}")
+            raise InputError(f"unknown variable '{name}'", hint=f"known variables: {known}")
         return make_symbol(name)
 
     def unary(self, node: ast.UnaryOp, depth: int) -> sympy.Expr:
@@ -269,7 +269,7 @@ class _Builder:
                 acc = acc * rhs
             elif isinstance(op, ast.Div):
                 if rhs == 0:
-                    raise SymgradError("division by zero in the expression")
+                    raise InputError("division by zero in the expression")
                 acc = acc / rhs
             else:  # pragma: no cover - every ast.operator is listed above
                 raise refuse(f"operator {type(op).__name__}")
@@ -280,7 +280,7 @@ class _Builder:
         base = self.build(node.left, depth + 1)
         exp = self.build(node.right, depth + 1)
         if base == 0 and exp.is_number and exp.is_negative:
-            raise SymgradError("division by zero in the expression (0 to a negative power)")
+            raise InputError("division by zero in the expression (0 to a negative power)")
         return power(base, exp)
 
     def call(self, node: ast.Call, depth: int) -> sympy.Expr:
@@ -298,7 +298,7 @@ class _Builder:
         n = len(node.args)
         if n < lo or (hi is not None and n > hi):
             want = str(lo) if hi == lo else (f"{lo} or more" if hi is None else f"{lo} to {hi}")
-            raise SymgradError(f"function '{name}' takes {want} argument(s), got {n}")
+            raise InputError(f"function '{name}' takes {want} argument(s), got {n}")
         args = [self.build(a, depth + 1) for a in node.args]
         return func(*args)
 
@@ -321,7 +321,7 @@ def parse_expression(text: str, *, variables: Sequence[str] | None = None) -> sy
     if not isinstance(expr, sympy.Expr):
         raise refuse("expression that is not a number-valued formula")
     if expr.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
-        raise SymgradError(f"expression '{short(source)}' is undefined (division by zero?)")
+        raise InputError(f"expression '{short(source)}' is undefined (division by zero?)")
     return expr
 
 
@@ -339,7 +339,7 @@ def parse_relation(text: str, *, variables: Sequence[str] | None = None) -> symp
     assert isinstance(tree, ast.Expression)
     body = tree.body
     if not isinstance(body, ast.Compare):
-        raise SymgradError(
+        raise InputError(
             "a claim needs a relation", hint="write e.g. 'sigmoid(0) == 1/2' or 'x**2 >= 0'"
         )
     if len(body.ops) != 1:
@@ -363,7 +363,7 @@ def parse_assignments(text: str) -> dict[sympy.Symbol, sympy.Rational]:
     {a: 1/3}
     """
     if not isinstance(text, str) or not text.strip():
-        raise SymgradError("empty assignment list", hint="e.g. x=1.5,y=-2")
+        raise InputError("empty assignment list", hint="e.g. x=1.5,y=-2")
     if len(text) > MAX_CHARS:
         raise refuse(f"input of {len(text)} characters (the cap is {MAX_CHARS})")
     ascii_only(text)
@@ -372,21 +372,21 @@ def parse_assignments(text: str) -> dict[sympy.Symbol, sympy.Rational]:
         name, sep, value = item.partition("=")
         name = name.strip()
         if not sep or not name:
-            raise SymgradError(f"'{short(item)}' is not of the form name=value", hint="x=1.5")
+            raise InputError(f"'{short(item)}' is not of the form name=value", hint="x=1.5")
         _check_variable(name)
         try:
             val = parse_expression(value, variables=())
         except SymgradError as exc:
-            raise SymgradError(
+            raise InputError(
                 f"value of {name} ('{short(value.strip())}') does not parse: {exc.cli_message}",
                 hint="give a number, e.g. x=1.5 or x=1/3",
             ) from None
         if not isinstance(val, sympy.Rational):
-            raise SymgradError(
+            raise InputError(
                 f"value of {name} is not an exact rational number: {short(str(val))}"
             )
         sym = make_symbol(name)
         if sym in out:
-            raise SymgradError(f"variable '{name}' assigned twice")
+            raise InputError(f"variable '{name}' assigned twice")
         out[sym] = val
     return out

@@ -33,7 +33,7 @@ import re
 import unicodedata
 from fractions import Fraction
 
-from symgrad.base.errors import SymgradError
+from symgrad.base.errors import InputError
 from symgrad.numeric.kernels import get_kernel
 from symgrad.numeric.number_text import (
     decimal_exponent,
@@ -96,7 +96,7 @@ def non_ascii(text: str) -> str | None:
 def _refuse_non_ascii(s: str, what: str) -> None:
     bad = non_ascii(s)
     if bad is not None:
-        raise SymgradError(
+        raise InputError(
             f"{what} '{s}' contains {bad}, which is not an ASCII digit or sign",
             hint="write numbers with the ASCII digits 0-9",
         )
@@ -111,11 +111,11 @@ def parse_whole(text: object, *, what: str, lo: int, hi: int, example: str) -> i
     s = str(text).strip()
     _refuse_non_ascii(s, what)
     if not _WHOLE.fullmatch(s):
-        raise SymgradError(f"{what} must be a whole number, got '{s}'", hint=f"e.g. {example}")
+        raise InputError(f"{what} must be a whole number, got '{s}'", hint=f"e.g. {example}")
     digits = s.lstrip("+").lstrip("0") or "0"
     if len(digits) > len(str(hi)) or int(digits) > hi or int(digits) < lo:
         shown = digits if len(digits) <= 30 else digits[:12] + "..."
-        raise SymgradError(f"{what} {shown} is outside {lo}..{hi}", hint=f"e.g. {example}")
+        raise InputError(f"{what} {shown} is outside {lo}..{hi}", hint=f"e.g. {example}")
     return int(digits)
 
 
@@ -132,17 +132,17 @@ def parse_number(text: str, *, what: str = "weight", max_exponent: int = MAX_EXP
     """
     s = str(text).strip()
     if len(s) > MAX_NUMBER_CHARS:
-        raise SymgradError(f"{what} '{s[:20]}...' is too long", hint="use at most 200 characters")
+        raise InputError(f"{what} '{s[:20]}...' is too long", hint="use at most 200 characters")
     _refuse_non_ascii(s, what)
     low = s.lower().lstrip("+-")
     if low in {"nan", "inf", "infinity"}:
-        raise SymgradError(f"{what} must be finite, got '{s}'", hint="use a finite number")
+        raise InputError(f"{what} must be finite, got '{s}'", hint="use a finite number")
     ratio = _RATIO.fullmatch(s)
     number = None if ratio else _NUMBER.fullmatch(s)
     if ratio:
         num, den = int(ratio.group(1)), int(ratio.group(2))
         if den == 0:
-            raise SymgradError(f"{what} '{s}' divides by zero", hint="use a nonzero denominator")
+            raise InputError(f"{what} '{s}' divides by zero", hint="use a nonzero denominator")
         value = Fraction(num, den)
     elif number and (number.group(2) or number.group(3)):
         sign, whole, frac, exp = number.groups()
@@ -153,13 +153,13 @@ def parse_number(text: str, *, what: str = "weight", max_exponent: int = MAX_EXP
         if sign == "-":
             value = -value
     else:
-        raise SymgradError(
+        raise InputError(
             f"{what} '{s}' is not a number", hint="write e.g. 0.5, -2, 1e-3 or 1/3"
         )
     if value != 0:
         e = decimal_exponent(value)
         if not -max_exponent <= e <= max_exponent:
-            raise SymgradError(
+            raise InputError(
                 f"{what} '{s}' is beyond the limit 1e-{max_exponent} <= |{what}| < "
                 f"1e{max_exponent + 1}",
                 hint=limit_hint or f"use a magnitude within 1e-{max_exponent}..1e{max_exponent}",
@@ -181,31 +181,31 @@ def _random(kind: str, body: str, depth: int) -> tuple[Fraction, ...]:
             texts.append(p)
     if len(params) != 2:
         example = "normal:0,1,seed=7" if kind == "normal" else "uniform:-1,1,seed=7"
-        raise SymgradError(f"{kind} draw needs two parameters", hint=f"e.g. {example}")
+        raise InputError(f"{kind} draw needs two parameters", hint=f"e.g. {example}")
     # the draws are float64 values: parameters (and the width of a uniform range) must be too
     a, b = (to_float(v) for v in params)
     for text, f in zip(texts, (a, b)):
         if not math.isfinite(f):
-            raise SymgradError(
+            raise InputError(
                 f"{kind} parameter {text} is beyond float64 (|value| <= {MAX_FLOAT_PARAM})",
                 hint="seeded draws are float64 values; give a list of exact numbers instead",
             )
     rng = np.random.default_rng(seed)
     if kind == "normal":
         if b < 0:
-            raise SymgradError("normal standard deviation must be >= 0", hint="normal:0,1")
+            raise InputError("normal standard deviation must be >= 0", hint="normal:0,1")
         draw = rng.normal(a, b, size=depth)
     else:
         if not a < b:
-            raise SymgradError("uniform needs LO < HI", hint="uniform:-1,1")
+            raise InputError("uniform needs LO < HI", hint="uniform:-1,1")
         if not math.isfinite(b - a):
-            raise SymgradError(
+            raise InputError(
                 f"uniform range HI - LO is beyond float64 (<= {MAX_FLOAT_PARAM})",
                 hint="seeded draws are float64 values; narrow the range",
             )
         draw = rng.uniform(a, b, size=depth)
     if not np.all(np.isfinite(draw)):
-        raise SymgradError(
+        raise InputError(
             f"{kind} draw overflowed float64 (a drawn value is beyond {MAX_FLOAT_PARAM})",
             hint="use a smaller mean or standard deviation",
         )
@@ -225,7 +225,7 @@ def chain_number(value: Fraction, *, what: str = "weight") -> Fraction:
     True
     """
     if abs(value) > _CHAIN_LIMIT:
-        raise SymgradError(
+        raise InputError(
             f"{what} {number_text(value, max_chars=30)} is beyond the limit "
             f"|{what}| <= 1e{MAX_CHAIN_EXPONENT} "
             "for the chain's weights, biases and input",
@@ -290,12 +290,12 @@ def parse_weights(spec: str, depth: int, *, option: str = "--weights") -> tuple[
     what = {"--weights": "weight", "--biases": "bias"}.get(option, option)
     s = str(spec).strip()
     if not s:
-        raise SymgradError(f"empty {option}", hint="give a number, a list, or normal:0,1,seed=7")
+        raise InputError(f"empty {option}", hint="give a number, a list, or normal:0,1,seed=7")
     head, sep, body = s.partition(":")
     if sep:
         kind = head.strip().lower()
         if kind not in {"normal", "uniform"}:
-            raise SymgradError(
+            raise InputError(
                 f"unknown weight distribution '{head}'", hint="use normal:MEAN,STD or uniform:LO,HI"
             )
         values = _random(kind, body, depth)
@@ -306,7 +306,7 @@ def parse_weights(spec: str, depth: int, *, option: str = "--weights") -> tuple[
     if len(items) == 1:
         return (chain_number(parse_number(items[0], what=what), what=what),) * depth
     if len(items) != depth:
-        raise SymgradError(
+        raise InputError(
             f"{option} lists {len(items)} numbers but the depth is {depth}",
             hint=f"give exactly {depth} numbers, or one number for all",
         )
