@@ -29,6 +29,7 @@ whole payload (a depth-1000 gradient stays one line); the full data is one call 
 
 from __future__ import annotations
 
+import abc
 import html
 from typing import ClassVar
 
@@ -38,8 +39,8 @@ from symgrad.base.output import dumps_json
 __all__ = ["Result"]
 
 
-class Result:
-    """Mixin for result dataclasses: ``SCHEMA``, ``FORMATS``, ``json_body``, ``to_text``.
+class Result(abc.ABC):
+    """Abstract base for result dataclasses: ``SCHEMA``, ``FORMATS``, ``json_body``, ``to_text``.
 
     Subclasses are ``@dataclass(frozen=True, repr=False)`` and define ``json_body()`` (the
     JSON document without ``schema``), ``to_text()`` and ``summary()`` (one line), and may
@@ -49,14 +50,17 @@ class Result:
     SCHEMA: ClassVar[str] = ""
     FORMATS: ClassVar[tuple[str, ...]] = ("text", "json")
 
+    @abc.abstractmethod
     def json_body(self) -> dict:
-        raise NotImplementedError
+        """The JSON document without its schema key."""
 
+    @abc.abstractmethod
     def to_text(self) -> str:
-        raise NotImplementedError
+        """The text the CLI prints."""
 
+    @abc.abstractmethod
     def summary(self) -> str:
-        raise NotImplementedError
+        """One line for repr()."""
 
     def to_json(self) -> dict:
         """The JSON document, as ``--format json`` prints it (a dict with ``schema``)."""
