@@ -50,6 +50,7 @@ __all__ = [
     "gradient",
     "gradient_batch",
     "hessian",
+    "hessian_batch",
     "numpy_dtype",
 ]
 
@@ -137,8 +138,6 @@ def _compiled(activation: str, form: str, bias: bool, kind: str):
     if kind == "grad":
         argnums = (0, 1, 2) if form == "general" else (0,)
         return jax.jit(jax.value_and_grad(fwd, argnums=argnums))
-    if kind == "hessian":
-        return jax.jit(jax.hessian(fwd, argnums=0))
     if kind == "batch":
         return jax.jit(jax.vmap(jax.grad(fwd, argnums=0), in_axes=(0, None, None)))
     raise ValueError(kind)  # pragma: no cover
@@ -190,18 +189,47 @@ def _compiled_padded(activations: tuple[str, ...]):
     return jax.jit(jax.value_and_grad(_padded_seed_forward(activations), argnums=0))
 
 
-def _seed_gradient(chain: Chain, w: np.ndarray):
-    """(F, dF/dw) of a seed chain through the padded function (one compile per
-    format and padded length instead of one per depth)."""
-    jax, jnp = _jax()
+def _seed_gradient_call(chain: Chain, w: np.ndarray):
+    """The padded compiled function of a seed chain and its arguments."""
+    _, jnp = _jax()
     acts = _SHARED if chain.activation in _SHARED else (chain.activation,)
     wp = np.zeros(_padded_length(chain.depth), dtype=w.dtype)
     wp[:chain.depth] = w
-    fn = _compiled_padded(acts)
+    return _compiled_padded(acts), (jnp.asarray(wp), np.int32(chain.depth),
+                                    np.int32(acts.index(chain.activation)))
+
+
+def _seed_gradient(chain: Chain, w: np.ndarray):
+    """(F, dF/dw) of a seed chain through the padded function (one compile per
+    format and padded length instead of one per depth)."""
+    jax, _ = _jax()
     with jax.enable_x64(True):
-        val, gw = fn(jnp.asarray(wp), np.int32(chain.depth),
-                     np.int32(acts.index(chain.activation)))
+        fn, args = _seed_gradient_call(chain, w)
+        val, gw = fn(*args)
         return float(_f64(val)), _f64(gw)[:chain.depth]
+
+
+@lru_cache(maxsize=16)
+def _compiled_hessians(keys: tuple[tuple[str, str, bool], ...]):
+    """One jitted function returning the Hessians of several chains (``keys``: activation,
+    form, bias of each): one XLA compile for a whole batch instead of one per chain.
+    Each Hessian is the ``jax.hessian`` of the chain's own forward pass; XLA may fuse
+    across the chains of a batch, so an entry can differ from the chain compiled alone
+    in the last bits of the format (tested to within 4 units of eps at the matrix's
+    scale; on ``symgrad verify``'s defaults every Hessian has the same bits)."""
+    jax, _ = _jax()
+    fns = [jax.hessian(_forward_fn(*k), argnums=0) for k in keys]
+
+    def many(args):
+        return [fn(*a) for fn, a in zip(fns, args, strict=True)]
+
+    return jax.jit(many)
+
+
+def _hessians_call(chains: Sequence[Chain], arrays):
+    _, jnp = _jax()
+    fn = _compiled_hessians(tuple((c.activation, c.form, c.bias) for c in chains))
+    return fn, ([tuple(jnp.asarray(a) for a in arr) for arr in arrays],)
 
 
 def _rounded(values, dt) -> tuple[np.ndarray, tuple[Fraction, ...]]:
@@ -253,12 +281,26 @@ def hessian(chain: Chain, weights: Sequence[Fraction], fmt: str = "float64", *,
             biases: Sequence[Fraction] | None = None,
             x: Fraction | None = None) -> tuple[np.ndarray, tuple[Fraction, ...]]:
     """The L x L Hessian d2F/dw_i dw_j by ``jax.hessian`` (jitted), and the rounded weights."""
-    jax, jnp = _jax()
-    _, w, w_used, b, _, xv, _ = _prepare(chain, weights, fmt, biases, x)
-    fn = _compiled(chain.activation, chain.form, chain.bias, "hessian")
+    return hessian_batch([(chain, weights, biases, x)], fmt)[0]
+
+
+def hessian_batch(items: Sequence[tuple], fmt: str = "float64"
+                  ) -> list[tuple[np.ndarray, tuple[Fraction, ...]]]:
+    """:func:`hessian` of several chains in one format, with one compile for the batch
+    (see :func:`_compiled_hessians` for what batching may change: the last bits).
+
+    ``items``: ``(chain, weights)`` or ``(chain, weights, biases, x)`` tuples.
+    """
+    jax, _ = _jax()
+    prepared = []
+    for item in items:
+        chain, weights, biases, x = (*item, None, None)[:4]
+        _, w, w_used, b, _, xv, _ = _prepare(chain, weights, fmt, biases, x)
+        prepared.append((chain, (w, b, xv), w_used))
     with jax.enable_x64(True):
-        h = _f64(fn(jnp.asarray(w), jnp.asarray(b), jnp.asarray(xv)))
-    return h, w_used
+        fn, args = _hessians_call([p[0] for p in prepared], [p[1] for p in prepared])
+        out = fn(*args)
+        return [(_f64(h), p[2]) for h, p in zip(out, prepared, strict=True)]
 
 
 def gradient_batch(chain: Chain, weights: np.ndarray, fmt: str = "float64") -> np.ndarray:

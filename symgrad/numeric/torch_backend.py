@@ -44,6 +44,7 @@ __all__ = [
     "gradient",
     "gradient_batch",
     "hessian",
+    "hessian_batch",
 ]
 
 NAME = "torch"
@@ -148,6 +149,17 @@ def hessian(chain: Chain, weights: Sequence[Fraction], fmt: str = "float64", *,
                                 category=DeprecationWarning)
         h = func_hessian(lambda wv: _forward(torch, chain, wv, b, xt))(w)
     return h.detach().to(torch.float64).numpy().copy(), w_used
+
+
+def hessian_batch(items: Sequence[tuple], fmt: str = "float64"
+                  ) -> list[tuple[np.ndarray, tuple[Fraction, ...]]]:
+    """:func:`hessian` of each ``(chain, weights[, biases, x])`` item (the same interface
+    as the JAX backend's batch, which shares one compile; PyTorch runs eagerly)."""
+    out = []
+    for item in items:
+        chain, weights, biases, x = (*item, None, None)[:4]
+        out.append(hessian(chain, weights, fmt, biases=biases, x=x))
+    return out
 
 
 def gradient_batch(chain: Chain, weights: np.ndarray, fmt: str = "float64") -> np.ndarray:

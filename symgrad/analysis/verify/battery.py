@@ -60,6 +60,7 @@ from symgrad.analysis.verify.balls import ball_value
 from symgrad.analysis.verify.emulation import EMULATED_FORMATS
 from symgrad.analysis.verify.emulation_check import compare_emulation
 from symgrad.analysis.verify.hessian_check import compare_hessian
+from symgrad.analysis.verify.second_process import Child, run_in_order
 from symgrad.base.verdicts import Verdict, count_verdicts, verify_exit_code, verify_summary
 from symgrad.core.activations import TEXT_ACTIVATIONS, derivative_supremum, get_activation
 from symgrad.core.chain import Chain
@@ -245,14 +246,21 @@ def _emulation(backends, formats, activations, depths, seed):
                                 e.to_json())
 
 
+def _hessian_chains(activations, depths) -> list[Chain]:
+    """The chains of one format's Hessian batch (one JAX compile per format)."""
+    return [Chain(L, activation=act) for act in activations for L in depths]
+
+
 def _hessian(backends, formats, activations, depths, seed):
     for be in backends:
         for fmt in formats:
-            for act in activations:
-                for L in depths:
-                    h = compare_hessian(be, Chain(L, activation=act), _weights(L, seed), fmt)
-                    yield Check("hessian", f"{be} {fmt} {act} L={L}", h.verdict,
-                                _with_reason(h.verdict, h.reason, h.summary()), h.to_json())
+            items = [(c, _weights(c.depth, seed)) for c in _hessian_chains(activations, depths)]
+            results = load_backend(be).hessian_batch(items, fmt) if items else []
+            for (chain, w), r in zip(items, results, strict=True):
+                h = compare_hessian(be, chain, w, fmt, result=r)
+                yield Check("hessian", f"{be} {fmt} {chain.activation} L={chain.depth}",
+                            h.verdict, _with_reason(h.verdict, h.reason, h.summary()),
+                            h.to_json())
 
 
 def _ftz(backends, formats):
@@ -298,6 +306,34 @@ def _finite_differences(activations, depths, seed):
                         f"(required ≤ 1e-{FD_DIGITS})", {"max_rel": f"{worst:.3e}"})
 
 
+#: groups that run once per backend: their JAX units are computed last (see run_battery)
+_PER_BACKEND = ("gradient", "emulation", "hessian", "flush-to-zero")
+
+
+def _units(present, formats, activations, depths, hessian_depths, seed, groups):
+    """The battery as (group, backend, thunk) units, in output order."""
+    fd_depths = [L for L in depths if L <= 30]
+    plan = {
+        "routes": lambda _: _routes(activations),
+        "induction": lambda _: _induction(activations),
+        "bounds": lambda _: _bounds(activations, depths, seed),
+        "gradient": lambda be: _gradient([be], formats, activations, depths, seed),
+        "emulation": lambda be: _emulation([be], formats, activations, depths, seed),
+        "hessian": lambda be: _hessian([be], formats, activations, hessian_depths, seed),
+        "flush-to-zero": lambda be: _ftz([be], formats),
+        "finite differences": lambda _: _finite_differences(activations, fd_depths, seed),
+    }
+    return [(g, be, plan[g]) for g in GROUPS if g in groups
+            for be in (present if g in _PER_BACKEND else [None])]
+
+
+def _jax_rows(formats, activations, depths, hessian_depths, seed, groups):
+    """The checks of the JAX units, one list per unit in output order (run in the child
+    process, :class:`symgrad.analysis.verify.second_process.Child`)."""
+    units = _units(["jax"], formats, activations, depths, hessian_depths, seed, groups)
+    return [list(thunk(be)) for _, be, thunk in units if be == "jax"]
+
+
 def run_battery(*, backends: Sequence[str] = ("jax", "torch"),
                 formats: Sequence[str] = FORMATS,
                 depths: Sequence[int] = (2, 5, 10, 30),
@@ -305,37 +341,38 @@ def run_battery(*, backends: Sequence[str] = ("jax", "torch"),
                 activations: Sequence[str] = TEXT_ACTIVATIONS,
                 seed: int = 0, groups: Sequence[str] = GROUPS,
                 on_check: Callable[[Check], None] | None = None) -> VerificationReport:
-    """Run the battery; ``on_check`` is called with each check as it completes."""
+    """Run the battery; ``on_check`` is called with each check as it completes, in
+    output order.  The JAX rows are computed beside the rest in a second Python process
+    (:mod:`symgrad.analysis.verify.second_process`; ``SYMGRAD_PROCESSES=1`` keeps one
+    process); the output is the same either way."""
     checks: list[Check] = []
     notes: list[str] = []
-    present = []
-    for be in backends:
-        if backend_available(be):
-            present.append(be)
-        else:
-            c = Check("backend", be, SKIPPED,
-                      f"{be} is not installed: {install_command(be)}", {"install": be})
-            checks.append(c)
-            if on_check:
-                on_check(c)
-    fd_depths = [L for L in depths if L <= 30]
-    plan = {
-        "routes": lambda: _routes(activations),
-        "induction": lambda: _induction(activations),
-        "bounds": lambda: _bounds(activations, depths, seed),
-        "gradient": lambda: _gradient(present, formats, activations, depths, seed),
-        "emulation": lambda: _emulation(present, formats, activations, depths, seed),
-        "hessian": lambda: _hessian(present, formats, activations, hessian_depths, seed),
-        "flush-to-zero": lambda: _ftz(present, formats),
-        "finite differences": lambda: _finite_differences(activations, fd_depths, seed),
-    }
-    for g in GROUPS:
-        if g not in groups:
-            continue
-        for c in plan[g]():
-            checks.append(c)
-            if on_check:
-                on_check(c)
+
+    def emit(c: Check) -> None:
+        checks.append(c)
+        if on_check:
+            on_check(c)
+
+    # the JAX rows start in a second process at once, beside everything else here
+    child = (Child.start(__name__, "_jax_rows", (formats, activations, depths,
+                                                  hessian_depths, seed, groups))
+             if "jax" in backends and any(g in _PER_BACKEND for g in groups) else None)
+    try:
+        have = {be: backend_available(be) for be in backends}
+        if child and not have["jax"]:
+            child.close()
+            child = None
+        present = [be for be in backends if have[be]]
+        for be in backends:
+            if not have[be]:
+                emit(Check("backend", be, SKIPPED,
+                           f"{be} is not installed: {install_command(be)}", {"install": be}))
+        units = _units(present, formats, activations, depths, hessian_depths, seed, groups)
+        run_in_order([(be == "jax" and child is not None, lambda t=t, be=be: t(be))
+                      for _, be, t in units], emit, child)
+    finally:
+        if child:
+            child.close()
     settings = {"backends": ",".join(backends), "formats": ",".join(formats),
                 "depths": ",".join(map(str, depths)),
                 "hessian_depths": ",".join(map(str, hessian_depths)),

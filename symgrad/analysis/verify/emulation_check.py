@@ -79,20 +79,25 @@ def _probe_inputs(fmt: str, lo: float, hi: float) -> list[float]:
     return sorted(p for p in pts if p != 0 or lo < 0 < hi)
 
 
-def _jax_apply(name: str, fmt: str, xs: list[float]) -> list[float]:
+def _jax_apply(fmt: str, calls: list[tuple[str, list[float]]]) -> list[list[float]]:
+    """JAX's ``name`` on each probe list of ``calls``, in ``fmt``: one jitted function
+    for all of them (one compile per format), each a ``lax.scan`` over its probes, one
+    scalar per step, as the chain's scan runs its layers."""
     import jax
     import jax.numpy as jnp
 
     from symgrad.numeric.jax_backend import numpy_dtype
 
-    f = {"exp": jnp.exp, "log1p": jnp.log1p, "tanh": jnp.tanh}[name]
+    fs = [{"exp": jnp.exp, "log1p": jnp.log1p, "tanh": jnp.tanh}[name] for name, _ in calls]
 
-    def loop(a):  # one scalar per step, as the chain's lax.scan runs its layers
-        return jax.lax.scan(lambda c, t: (c, f(t)), jnp.zeros((), a.dtype), a)[1]
+    def loops(arrays):
+        return [jax.lax.scan(lambda c, t, f=f: (c, f(t)), jnp.zeros((), a.dtype), a)[1]
+                for f, a in zip(fs, arrays, strict=True)]
 
-    arr = jnp.asarray(np.asarray(xs, dtype=np.float64).astype(numpy_dtype(fmt)))
-    out = jax.jit(loop)(arr)
-    return [float(v) for v in np.asarray(out).astype(np.float64)]
+    dt = numpy_dtype(fmt)
+    arrays = [jnp.asarray(np.asarray(xs, dtype=np.float64).astype(dt)) for _, xs in calls]
+    outs = jax.jit(loops)(arrays)
+    return [[float(v) for v in np.asarray(out).astype(np.float64)] for out in outs]
 
 
 def _torch_apply(name: str, fmt: str, xs: list[float]) -> list[float]:
@@ -160,14 +165,21 @@ def measure_model(backend: str, fmt: str) -> _Measured:
     """Measure the primitives the emulation of ``backend`` in ``fmt`` relies on (cached)."""
     load_backend(backend)
     rn = format_rounding(fmt)
-    apply = _jax_apply if backend == "jax" else _torch_apply
     unusable: dict[str, str] = {}
     variants: dict[str, tuple[str, ...]] = {}
+    probes = {(act, name): _probe_inputs(fmt, lo, hi)
+              for act, functions in _FUNCTIONS[backend].items()
+              for name, _, (lo, hi) in functions}
+    if backend == "jax":
+        got = dict(zip(probes, _jax_apply(fmt, [(k[1], xs) for k, xs in probes.items()]),
+                       strict=True))
+    else:
+        got = {k: _torch_apply(k[1], fmt, xs) for k, xs in probes.items()}
     for act, functions in _FUNCTIONS[backend].items():
-        for name, true, (lo, hi) in functions:
-            xs = _probe_inputs(fmt, lo, hi)
+        for name, true, _ in functions:
+            xs = probes[act, name]
             worst = max(_needed_eps(c, true(x) if x <= 700 else math.inf, rn)
-                        for x, c in zip(xs, apply(name, fmt, xs)))
+                        for x, c in zip(xs, got[act, name]))
             if worst * MARGIN > EPS_FUNCTION:
                 unusable[act] = (f"{backend}'s {fmt} {name} is not accurate enough to predict "
                                  f"its rounding (measured relative error up to {worst:.1e} "

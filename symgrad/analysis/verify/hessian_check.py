@@ -192,12 +192,13 @@ class HessianCheck:
 
 
 def compare_hessian(backend: str, chain: Chain, weights: Sequence[Fraction],
-                    fmt: str) -> HessianCheck:
-    """Run the backend's Hessian in ``fmt`` and classify every entry."""
+                    fmt: str, *, result: tuple | None = None) -> HessianCheck:
+    """Run the backend's Hessian in ``fmt`` (or take its ``result``, the ``(H, weights
+    used)`` of ``hessian_batch``) and classify every entry."""
     if chain.form != "seed":
         raise SymgradError("the Hessian check supports the seed form", hint="use --form seed")
-    mod = load_backend(backend)
-    h, w_used = mod.hessian(chain, weights, fmt)
+    h, w_used = result if result is not None else load_backend(backend).hessian(
+        chain, weights, fmt)
     tol = chain_tolerance(fmt, chain, list(w_used))
     why = ("no certified Hessian at these weights (an entry has no finite enclosure: "
            f"a pre-activation at a kink of {chain.activation})")
