@@ -217,7 +217,59 @@ def activation(name: str, t):
         return mpmath.tanh(t)
     if name == "softplus":
         return mpmath.log1p(mpmath.exp(t))
+    if name == "identity":
+        return t
+    if name == "relu":
+        return max(t, 0 * t)
+    if name == "leaky_relu":  # slope 1/100 (symgrad's documented constant)
+        return t if t > 0 else t / 100
+    if name == "elu":
+        return t if t > 0 else mpmath.expm1(t)
+    if name == "gelu":  # t Phi(t), the exact erf form
+        return t * (1 + mpmath.erf(t / mpmath.sqrt(2))) / 2
+    if name == "silu":
+        return t / (1 + mpmath.exp(-t))
+    if name == "erf":
+        return mpmath.erf(t)
     raise ValueError(f"no reference for {name!r}")
+
+
+def network_objective(layers, activations, params, data, loss="squared", residual=False):
+    """F(w) = sum over the data of the loss of a fully connected network, written out from
+    the definitions in mpmath: z_l = W_l o_{l-1} + b_l, o_l = act_l(z_l) (+ o_{l-1} where
+    ``residual`` and the widths match, not on a cross-entropy output), losses
+    1/2 ||o_L - y||^2, -y log s - (1 - y) log(1 - s) with s = sigmoid(z_L) (one output),
+    -sum y_i log softmax(z_L)_i, or o_L itself (``none``).  ``params`` maps W1, b1, ...
+    to nested lists of mpf (no b_l: no bias).
+    """
+    total = 0
+    depth = len(layers) - 1
+    for x, y in data:
+        o = [mpmath.mpf(v) for v in x]
+        z = o
+        for layer in range(1, depth + 1):
+            W, b = params[f"W{layer}"], params.get(f"b{layer}")
+            z = [mpmath.fsum(W[i][j] * o[j] for j in range(len(o))) + (b[i] if b else 0)
+                 for i in range(len(W))]
+            act = activations[layer - 1]
+            if act == "softmax":
+                o = z
+                continue
+            a = [activation(act, t) for t in z]
+            skip = residual and layers[layer - 1] == layers[layer] and not (
+                loss == "cross-entropy" and layer == depth)
+            o = [oi + ai for oi, ai in zip(o, a)] if skip else a
+        if loss == "none":
+            total += o[0]
+        elif loss == "squared":
+            total += mpmath.fsum((oi - mpmath.mpf(yi)) ** 2 for oi, yi in zip(o, y)) / 2
+        elif len(o) == 1:
+            s, yy = 1 / (1 + mpmath.exp(-z[0])), mpmath.mpf(y[0])
+            total += -yy * mpmath.log(s) - (1 - yy) * mpmath.log(1 - s)
+        else:
+            lse = mpmath.log(mpmath.fsum(mpmath.exp(t) for t in z))
+            total += -mpmath.fsum(mpmath.mpf(yi) * (t - lse) for yi, t in zip(y, z))
+    return total
 
 
 def derivative(name: str, t):

@@ -21,6 +21,7 @@ import csv
 import io
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from symgrad.base.errors import InputError
 from symgrad.core.chain import Chain
@@ -37,6 +38,9 @@ from symgrad.interfaces.api.result import Result
 from symgrad.numeric.certified import Ball, Certified, certified_values
 from symgrad.numeric.flint_backend import MAX_DIGITS
 from symgrad.numeric.reference import chain_point
+
+if TYPE_CHECKING:  # pragma: no cover
+    from symgrad.interfaces.api.network_reference import NetworkReferenceResult
 
 __all__ = ["METHOD", "ReferenceResult", "reference"]
 
@@ -141,10 +145,11 @@ class ReferenceResult(Result):
                 "correct digits")
 
 
-def reference(depth_or_chain: int | Chain, weights: object, *, digits: int = 30,
-              wrt: object = "all", certified: bool = False, biases: object = None,
-              x: object = None, activation: str = "sigmoid", form: str = "seed",
-              bias: bool = False) -> ReferenceResult:
+def reference(depth_or_chain: int | Chain | None = None, weights: object = None, *,
+              digits: int = 30, wrt: object = "all", certified: bool = False,
+              biases: object = None, x: object = None, activation: str = "sigmoid",
+              form: str = "seed", bias: bool = False,
+              network: object = None) -> ReferenceResult | NetworkReferenceResult:
     """F and dF/dw_k (and dF/db_k, dF/dx) at ``weights``, correctly rounded to ``digits``.
 
     ``depth_or_chain`` is a depth (built with ``activation``, ``form``, ``bias``) or a
@@ -152,11 +157,26 @@ def reference(depth_or_chain: int | Chain, weights: object, *, digits: int = 30,
     sequence or array of ``depth`` numbers of any type listed in the module docstring, or a
     SPEC string.  ``wrt`` is ``"all"``, a layer number or a sequence of them.  Every
     printed digit is decided by a ball; ``certified=True`` also shows each enclosure.
+    ``network`` (a network file, a dict of its keys or a spec) instead of a chain gives a
+    :class:`~symgrad.interfaces.api.network_reference.NetworkReferenceResult`.
 
     >>> reference(2, 1, digits=10, wrt=1).value("dF/dw1")  # sigma'(1) = e/(1+e)^2
     '1.966119332e-1'
     """
+    if network is not None:
+        given = [n for n, v in (("a depth", depth_or_chain), ("weights", weights),
+                                ("biases", biases), ("x", x)) if v is not None]
+        if given or wrt != "all":
+            raise InputError(f"network and {(given or ['wrt'])[0]} were both given: the "
+                             "network file holds the weights and data",
+                             hint="pass either a network or a chain")
+        from symgrad.interfaces.api.network_reference import network_reference
+
+        return network_reference(network, digits=digits, certified=certified)
     with input_errors():
+        if depth_or_chain is None or weights is None:
+            raise InputError("reference needs a depth (or Chain) and weights, or a network",
+                             hint="reference(3, [0.5, 1, 2]) or reference(network='net.toml')")
         chain = make_chain(depth_or_chain, activation, form, bias)
         d = whole_number(digits, what="--digits", lo=1, hi=MAX_DIGITS, example="--digits 30")
         if not isinstance(certified, bool):

@@ -108,11 +108,11 @@ def chain_json(chain: Chain) -> dict:
     }
 
 
-def add_point_arguments(p: argparse.ArgumentParser) -> None:
+def add_point_arguments(p: argparse.ArgumentParser, *, weights_required: bool = True) -> None:
     """--weights, --biases, --x."""
     p.add_argument(
         "--weights",
-        required=True,
+        required=weights_required,
         metavar="SPEC",
         help=(
             "one number, a comma list of L numbers, "

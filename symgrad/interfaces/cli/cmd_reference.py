@@ -26,8 +26,11 @@ HELP = "F and dF/dw_k at given weights to D correct digits (certified by ball ar
 def add_arguments(p: argparse.ArgumentParser) -> None:
     from symgrad.interfaces.cli._common import add_point_arguments
 
-    add_chain_arguments(p)
-    add_point_arguments(p)
+    add_chain_arguments(p, depth_required=False)
+    add_point_arguments(p, weights_required=False)
+    p.add_argument("--network", metavar="FILE",
+                   help="a network file (TOML or JSON: layers, activation, loss, data, "
+                        "weights) instead of the chain options")
     p.add_argument("--digits", default="30", help=f"correct significant digits, 1..{MAX_DIGITS}")
     p.add_argument("--wrt", default="all", help="1, k, a comma list, or all (default all)")
     p.add_argument(
@@ -50,7 +53,27 @@ def parse_digits(text: str) -> int:
     return d
 
 
+def _network_run(args: argparse.Namespace):
+    chain_opts = [o for o, v in (("--depth", args.depth), ("--weights", args.weights),
+                                 ("--biases", args.biases), ("--x", args.x)) if v is not None]
+    if args.wrt != "all":
+        chain_opts.append("--wrt")
+    if chain_opts:
+        raise InputError(f"--network and {chain_opts[0]} were both given: the network file "
+                         "holds the weights and data", hint="drop the chain options")
+    return reference(network=args.network, digits=parse_digits(args.digits),
+                     certified=args.certified)
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.network is not None:
+        emit(args, _network_run(args).render(args.format), narrow="or fewer data points")
+        return 0
+    if args.depth is None or args.weights is None:
+        missing = "--depth" if args.depth is None else "--weights"
+        raise InputError(f"the following arguments are required: {missing} (for a chain; "
+                         "a network needs only --network FILE)",
+                         hint="e.g. symgrad reference --depth 3 --weights 1")
     result = reference(
         validate_depth(args.depth), args.weights, digits=parse_digits(args.digits),
         wrt=args.wrt, certified=args.certified, biases=args.biases, x=args.x,
