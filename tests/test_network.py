@@ -275,3 +275,34 @@ def test_network_model_facts():
     assert net.n_parameters == 3 * 3 + 3 + 3 * 3 + 3 + 3 + 1
     with pytest.raises(SymgradError):
         Network((2, 3), ("softmax",), loss="squared")
+
+
+@pytest.mark.parametrize("name", ["xor.toml", "deep_tanh.toml"])
+def test_documented_example_files_follow_the_schema_and_run(name, capsys):
+    import tomllib
+    from decimal import Decimal
+    from pathlib import Path
+
+    import jsonschema
+
+    from symgrad.base.schemas import load_schema
+
+    path = Path(__file__).resolve().parent.parent / "docs" / "examples" / name
+    raw = tomllib.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
+    jsonschema.Draft202012Validator(load_schema("symgrad.network/1")).validate(raw)
+    assert main(["reference", "--network", str(path), "--digits", "8"]) == 0
+    assert "||dF/dW1||" in capsys.readouterr().out
+
+
+def test_schema_rejects_what_the_parser_rejects():
+    import jsonschema
+
+    from symgrad.base.schemas import load_schema
+
+    validator = jsonschema.Draft202012Validator(load_schema("symgrad.network/1"))
+    assert validator.is_valid(XOR)
+    for bad in ({**XOR, "layers": [2]}, {**XOR, "loss": "hinge"}, {**XOR, "colour": 1},
+                {**XOR, "weights": {"init": "xavier"}}, {**XOR, "activation": "swish"}):
+        assert not validator.is_valid(bad)
+        with pytest.raises(InputError):
+            network_from_dict(bad)
