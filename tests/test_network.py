@@ -306,3 +306,12 @@ def test_schema_rejects_what_the_parser_rejects():
         assert not validator.is_valid(bad)
         with pytest.raises(InputError):
             network_from_dict(bad)
+
+
+def test_certified_forward_is_the_same_f():
+    from symgrad.numeric.network_certified import certified_forward
+
+    for raw in NETWORKS[:4]:
+        spec = network_from_dict(raw)
+        assert certified_forward(spec, digits=20).mid == certified_network(spec,
+                                                                           digits=20).value.mid

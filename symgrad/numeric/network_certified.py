@@ -38,7 +38,8 @@ from symgrad.numeric.network_file import NetworkSpec
 from symgrad.numeric.network_values import NetworkValues, network_values
 from symgrad.numeric.precision_ladder import PrecisionNotReached, raise_precision
 
-__all__ = ["MAX_WORK", "NetworkBallOps", "NetworkCertified", "certified_network"]
+__all__ = ["MAX_WORK", "NetworkBallOps", "NetworkCertified", "certified_forward",
+           "certified_network"]
 
 #: the most (parameters x data points) one certified evaluation accepts
 MAX_WORK = 2_000_000
@@ -175,3 +176,26 @@ def certified_network(spec: NetworkSpec, *, digits: int,
                            "higher max_prec")
     return NetworkCertified(spec, digits, prec, value, grads, norms, tuple(v.kinks), open_)
 
+
+
+def certified_forward(spec: NetworkSpec, *, digits: int, max_prec: int | None = None) -> Ball:
+    """F alone (one forward pass per rung, no backpropagation), decided to ``digits``: the
+    baseline of the network benchmark (``benchmarks/bench_networks.py``)."""
+    _check(spec, digits)
+    net = spec.network
+    size = net.depth * max(net.widths)
+    start = initial_precision(digits, size, _magnitude_bits(spec))
+    cap = precision_cap(start, size) if max_prec is None else max(max_prec, start)
+    weights = {k: [list(r) if isinstance(r, tuple) else r for r in w]
+               for k, w in spec.weights.items()}
+
+    def evaluate(prec: int) -> Ball:
+        v = network_values(net, weights, spec.data, NetworkBallOps(), backward=False)
+        return Ball(v.value, digits, prec)
+
+    try:
+        ball, _ = raise_precision(evaluate, lambda b: b.decided, start, cap, what="F")
+    except PrecisionNotReached as exc:
+        raise SymgradError(f"F is not decided to {digits} digits at {exc.prec} bits",
+                           hint="ask for fewer digits") from None
+    return ball

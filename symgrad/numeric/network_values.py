@@ -114,13 +114,14 @@ def _loss(net: Network, z_last, o_last, y, ops):
 
 
 def network_values(net: Network, weights: dict[str, Sequence], data: Sequence[Point], ops, *,
-                   kink_at_zero: Callable[[str], bool] = lambda name: False
-                   ) -> NetworkValues:
+                   kink_at_zero: Callable[[str], bool] = lambda name: False,
+                   backward: bool = True) -> NetworkValues:
     """F = sum over ``data`` of the loss, and dF/d(every parameter), in ``ops`` arithmetic.
 
     ``weights`` maps ``W1``, ``b1``, ... to nested sequences of Fractions (shape n_l x
     n_{l-1}, row i holding the weights into unit i).  ``kink_at_zero(name)`` says whether
     the activation's derivative jumps at 0 (then an exact 0 pre-activation is recorded).
+    ``backward=False`` runs the forward pass alone (``grads`` is then empty).
     """
     conv = ops.convert
     W = [[[conv(v) for v in row] for row in weights[f"W{layer}"]]
@@ -148,12 +149,12 @@ def network_values(net: Network, weights: dict[str, Sequence], data: Sequence[Po
             if kinked:
                 kinks += [(layer, i, p) for i, t in enumerate(z) if _is_exact_zero(t)]
             a = [f(t) for t in z]
-            ds.append([df(t) for t in z])
+            ds.append([df(t) for t in z] if backward else None)
             o = [oi + ai for oi, ai in zip(o, a, strict=True)] if net.is_residual(layer) else a
         loss, delta, g = _loss(net, zs[-1], o, y, ops)
         outputs.append(o)
         total = add(total, loss)
-        for layer in range(net.depth, 0, -1):
+        for layer in range(net.depth, 0, -1) if backward else ():
             k = layer - 1
             if delta is None:
                 delta = [gi * di for gi, di in zip(g, ds[k], strict=True)]
@@ -172,7 +173,7 @@ def network_values(net: Network, weights: dict[str, Sequence], data: Sequence[Po
                     back = [bj + gj for bj, gj in zip(back, g, strict=True)]
                 g, delta = back, None
     grads: dict[str, list] = {}
-    for layer in range(1, net.depth + 1):
+    for layer in range(1, net.depth + 1) if backward else ():
         grads[f"W{layer}"] = gW[layer - 1]
         if net.bias:
             grads[f"b{layer}"] = gB[layer - 1]
