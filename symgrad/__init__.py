@@ -42,7 +42,7 @@ _LAZY = {
     # the Python API: one function per command, each returning a Result
     **{name: f"symgrad.interfaces.api.{name}" for name in (
         "derive", "reference", "formats", "scan", "hessian", "classify", "check", "verify",
-        "report", "derivations", "vectors")},
+        "report", "derivations", "vectors", "theory")},
     **dict.fromkeys(("DeriveResult",), "symgrad.interfaces.api.derive"),
     **dict.fromkeys(("ReferenceResult",), "symgrad.interfaces.api.reference"),
     **dict.fromkeys(("NetworkReferenceResult", "network_reference"),
@@ -56,6 +56,7 @@ _LAZY = {
     **dict.fromkeys(("ReportResult",), "symgrad.interfaces.api.report"),
     **dict.fromkeys(("DerivationsResult",), "symgrad.interfaces.api.derivations"),
     **dict.fromkeys(("VectorsResult",), "symgrad.interfaces.api.vectors"),
+    **dict.fromkeys(("TheoryResult",), "symgrad.interfaces.api.theory"),
     "Result": "symgrad.interfaces.api.result",
     **dict.fromkeys(("draw_weights", "exact_number", "exact_numbers", "exact_weights"),
                     "symgrad.numeric.inputs"),
@@ -98,6 +99,7 @@ __all__ = [
     "ScanResult",
     "SmallGradientResult",
     "SymgradError",
+    "TheoryResult",
     "VectorsResult",
     "VerifyResult",
     "__version__",
@@ -128,6 +130,7 @@ __all__ = [
     "softplus",
     "stated_form",
     "symbolic_closed_form",
+    "theory",
     "vectors",
     "verify",
     "verify_routes",

@@ -43,12 +43,17 @@ Point = tuple[Sequence[Fraction], Sequence[Fraction]]
 class NetworkValues:
     """F, its gradient per parameter tensor (nested lists like the weights), the outputs
     y_hat per data point, and the exact kinks met: ``(layer, unit, point)`` where a
-    ReLU-family pre-activation is exactly 0 (its derivative is the Clarke interval)."""
+    ReLU-family pre-activation is exactly 0 (its derivative is the Clarke interval).
+    ``layer_inputs[p][l - 1]`` is o_{l-1} at data point p; ``output_adjoints[p]`` is
+    dL/do_L there (``None`` for cross-entropy, whose ``output_deltas[p]`` = dL/dz_L)."""
 
     value: Any
     grads: dict[str, list]
     outputs: list[list[Any]]
     kinks: list[tuple[int, int, int]]
+    layer_inputs: list[list[list[Any]]]
+    output_adjoints: list[list[Any] | None]
+    output_deltas: list[list[Any] | None]
 
 
 def _identity(ops):
@@ -132,6 +137,7 @@ def network_values(net: Network, weights: dict[str, Sequence], data: Sequence[Po
     gW = [[[None] * len(row) for row in w] for w in W]
     gB = [[None] * len(w) for w in W]
     total, outputs, kinks = None, [], []
+    inputs, adjoints, deltas = [], [], []
 
     def add(acc, v):
         return v if acc is None else acc + v
@@ -153,6 +159,9 @@ def network_values(net: Network, weights: dict[str, Sequence], data: Sequence[Po
             o = [oi + ai for oi, ai in zip(o, a, strict=True)] if net.is_residual(layer) else a
         loss, delta, g = _loss(net, zs[-1], o, y, ops)
         outputs.append(o)
+        inputs.append(os_)
+        adjoints.append(g)
+        deltas.append(delta)
         total = add(total, loss)
         for layer in range(net.depth, 0, -1) if backward else ():
             k = layer - 1
@@ -177,4 +186,4 @@ def network_values(net: Network, weights: dict[str, Sequence], data: Sequence[Po
         grads[f"W{layer}"] = gW[layer - 1]
         if net.bias:
             grads[f"b{layer}"] = gB[layer - 1]
-    return NetworkValues(total, grads, outputs, kinks)
+    return NetworkValues(total, grads, outputs, kinks, inputs, adjoints, deltas)

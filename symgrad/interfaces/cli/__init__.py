@@ -33,6 +33,7 @@ COMMANDS = (
     "derivations",
     "report",
     "vectors",
+    "theory",
     "completion",
 )
 
