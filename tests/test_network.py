@@ -279,11 +279,11 @@ def test_network_model_facts():
 
 @pytest.mark.parametrize("name", ["xor.toml", "deep_tanh.toml"])
 def test_documented_example_files_follow_the_schema_and_run(name, capsys):
-    import tomllib
     from decimal import Decimal
     from pathlib import Path
 
     import jsonschema
+    import tomllib
 
     from symgrad.base.schemas import load_schema
 
