@@ -108,10 +108,10 @@ def test_certified_bound_holds_and_is_no_smaller_than_the_svd_bound():
             sq = 0
             for i in range(len(W)):
                 for j in range(len(W[0])):
-                    def f(t, i=i, j=j):
+                    def f(t, i=i, j=j, layer=r.layer):
                         p = {k: [list(row) if isinstance(row, list) else row for row in v]
                              for k, v in params.items()}
-                        p[f"W{r.layer}"][i][j] = t
+                        p[f"W{layer}"][i][j] = t
                         return network_objective(net.widths, net.activations, p, data)
                     sq += mpmath.diff(f, W[i][j]) ** 2
             assert abs(mpmath.sqrt(sq) - mpmath.mpf(r.norm.mid)) <= 1e-11 * mpmath.sqrt(sq)
