@@ -315,3 +315,47 @@ def test_certified_forward_is_the_same_f():
         spec = network_from_dict(raw)
         assert certified_forward(spec, digits=20).mid == certified_network(spec,
                                                                            digits=20).value.mid
+
+
+@pytest.mark.parametrize("raw", [NETWORKS[1], NETWORKS[2], NETWORKS[3], NETWORKS[4]],
+                         ids=["tanh-linear", "residual-sigmoid", "softmax", "elu-erf-residual"])
+def test_jacobian_singular_values_against_mpmath_diff_and_svd(raw):
+    """J = d y_hat/dx by mpmath.diff of the written-out forward pass, its singular values by
+    mpmath.svd_r at 40 digits; symgrad's printed values must be those, correctly rounded."""
+    from tests.references import activation
+
+    spec = network_from_dict(raw)
+    net = spec.network
+    res = reference(network=raw, digits=15)
+    with mpmath.workdps(40):
+        params = _mp_params(spec)
+
+        def phi(xs):
+            o = list(xs)
+            z = o
+            for layer in range(1, net.depth + 1):
+                W, b = params[f"W{layer}"], params.get(f"b{layer}")
+                z = [mpmath.fsum(W[i][j] * o[j] for j in range(len(o))) + (b[i] if b else 0)
+                     for i in range(len(W))]
+                act = net.activations[layer - 1]
+                if act == "softmax":
+                    e = [mpmath.exp(t) for t in z]
+                    return [v / mpmath.fsum(e) for v in e]
+                a = [activation(act, t) for t in z]
+                o = [u + v for u, v in zip(o, a)] if net.is_residual(layer) else a
+            return o
+
+        for p, (x, _) in enumerate(spec.data):
+            xs = [mpmath.mpf(v.numerator) / v.denominator for v in x]
+            J = mpmath.matrix(net.widths[-1], net.widths[0])
+            for j in range(net.widths[0]):
+                for i in range(net.widths[-1]):
+                    def f(t, i=i, j=j, xs=xs):
+                        return phi([*xs[:j], t, *xs[j + 1:]])[i]
+                    J[i, j] = mpmath.diff(f, xs[j])
+            sv = sorted(mpmath.svd_r(J, compute_uv=False), reverse=True)
+            got = [b for b in res.singular[p]]
+            k = min(net.widths[0], net.widths[-1])
+            assert len(got) == k
+            for b, want in zip(got, sv[:k]):
+                assert b.decided and b.mid == correctly_rounded(want, 15), (p, b.mid, want)

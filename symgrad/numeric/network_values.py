@@ -44,8 +44,10 @@ class NetworkValues:
     """F, its gradient per parameter tensor (nested lists like the weights), the outputs
     y_hat per data point, and the exact kinks met: ``(layer, unit, point)`` where a
     ReLU-family pre-activation is exactly 0 (its derivative is the Clarke interval).
-    ``layer_inputs[p][l - 1]`` is o_{l-1} at data point p; ``output_adjoints[p]`` is
-    dL/do_L there (``None`` for cross-entropy, whose ``output_deltas[p]`` = dL/dz_L)."""
+    ``layer_inputs[p][l - 1]`` is o_{l-1} at data point p, ``derivatives[p][l - 1]`` the
+    act_l'(z_l) there (``None`` for a softmax output) and ``logits[p]`` is z_L;
+    ``output_adjoints[p]`` is dL/do_L (``None`` for cross-entropy, whose
+    ``output_deltas[p]`` = dL/dz_L)."""
 
     value: Any
     grads: dict[str, list]
@@ -54,6 +56,8 @@ class NetworkValues:
     layer_inputs: list[list[list[Any]]]
     output_adjoints: list[list[Any] | None]
     output_deltas: list[list[Any] | None]
+    derivatives: list[list[list[Any] | None]]
+    logits: list[list[Any]]
 
 
 def _identity(ops):
@@ -137,7 +141,7 @@ def network_values(net: Network, weights: dict[str, Sequence], data: Sequence[Po
     gW = [[[None] * len(row) for row in w] for w in W]
     gB = [[None] * len(w) for w in W]
     total, outputs, kinks = None, [], []
-    inputs, adjoints, deltas = [], [], []
+    inputs, adjoints, deltas, derivs, logits = [], [], [], [], []
 
     def add(acc, v):
         return v if acc is None else acc + v
@@ -162,6 +166,8 @@ def network_values(net: Network, weights: dict[str, Sequence], data: Sequence[Po
         inputs.append(os_)
         adjoints.append(g)
         deltas.append(delta)
+        derivs.append(ds)
+        logits.append(zs[-1])
         total = add(total, loss)
         for layer in range(net.depth, 0, -1) if backward else ():
             k = layer - 1
@@ -186,4 +192,4 @@ def network_values(net: Network, weights: dict[str, Sequence], data: Sequence[Po
         grads[f"W{layer}"] = gW[layer - 1]
         if net.bias:
             grads[f"b{layer}"] = gB[layer - 1]
-    return NetworkValues(total, grads, outputs, kinks, inputs, adjoints, deltas)
+    return NetworkValues(total, grads, outputs, kinks, inputs, adjoints, deltas, derivs, logits)

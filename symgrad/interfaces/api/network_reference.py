@@ -1,5 +1,6 @@
-"""``symgrad.reference(network=...)``: a network's F, gradient and per-layer gradient norms
-to D correct digits (``symgrad reference --network FILE``).
+"""``symgrad.reference(network=...)``: a network's F, gradient, per-layer gradient norms and
+the singular values of the input-output Jacobian at each data point, to D correct digits
+(``symgrad reference --network FILE``).
 
 ``network`` is a network file (TOML or JSON, :mod:`symgrad.numeric.network_file`), the
 same keys as a dict, or a :class:`~symgrad.numeric.network_file.NetworkSpec`.  Every
@@ -20,6 +21,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from symgrad.analysis.network_jacobian import singular_values
 from symgrad.base.errors import InputError
 from symgrad.interfaces.api._values import input_errors, whole_number
 from symgrad.interfaces.api.result import Result
@@ -79,6 +81,7 @@ class NetworkReferenceResult(Result):
     digits: int
     certified: bool
     values: NetworkCertified
+    singular: tuple[tuple[Ball, ...], ...] = ()
 
     def balls(self) -> list[tuple[str, Ball]]:
         """(name, ball): ``F``, ``dF/dW1[0][1]``, ..., ``dF/db1[0]``, ``||dF/dW1||``."""
@@ -115,6 +118,8 @@ class NetworkReferenceResult(Result):
             "layer_norms": [self._record(b) for b in v.layer_norms],
             "kinks": [{"layer": layer, "unit": unit, "point": point}
                       for layer, unit, point in v.kinks],
+            "jacobian_singular_values": [[self._record(b) for b in sv]
+                                         for sv in self.singular],
         }
 
     def _rows(self) -> list[dict]:
@@ -133,6 +138,9 @@ class NetworkReferenceResult(Result):
             extra = f"  ± {r['radius']}" if self.certified or not r["decided"] else ""
             mark = "" if r["decided"] else "  * depends on a kink (enclosure, not digits)"
             lines.append(f"{r['name']:<{width}}  {r['value']}{extra}{mark}")
+        for p, sv in enumerate(self.singular):
+            shown = ", ".join(b.mid if b.decided else f"{b.mid} ± {b.rad}" for b in sv)
+            lines.append(f"singular values of dy/dx at data point {p}: {shown}")
         for layer, unit, point in self.values.kinks:
             act = self.spec.network.activations[layer - 1]
             lines.append(f"kink: layer {layer} unit {unit} at data point {point} has "
@@ -162,4 +170,8 @@ def network_reference(network: object, *, digits: int = 30,
         if not isinstance(certified, bool):
             raise InputError(f"certified must be True or False, got {certified!r}")
         res = certified_network(spec, digits=d)
-    return NetworkReferenceResult(spec=spec, digits=d, certified=certified, values=res)
+        prec = res.prec + 64
+        singular = tuple(tuple(Ball(b, d, prec) for b in sv)
+                         for sv in singular_values(spec, prec=prec))
+    return NetworkReferenceResult(spec=spec, digits=d, certified=certified, values=res,
+                                  singular=singular)
