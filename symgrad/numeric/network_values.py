@@ -122,6 +122,32 @@ def _loss(net: Network, z_last, o_last, y, ops):
     return sy * lse - dot, [sy * (ei / s) - yi for ei, yi in zip(e, ys, strict=True)], None
 
 
+def _add(acc, v):
+    return v if acc is None else acc + v
+
+
+def _backward(net: Network, W, ds, os_, delta, g, gW, gB) -> None:
+    """One data point's reverse sweep, accumulated into ``gW`` and ``gB``."""
+    for layer in range(net.depth, 0, -1):
+        k = layer - 1
+        if delta is None:
+            delta = [gi * di for gi, di in zip(g, ds[k], strict=True)]
+        for i, di in enumerate(delta):
+            gB[k][i] = _add(gB[k][i], di)
+            for j, oj in enumerate(os_[k]):
+                gW[k][i][j] = _add(gW[k][i][j], di * oj)
+        if layer > 1:
+            back = []
+            for j in range(len(os_[k])):
+                acc = W[k][0][j] * delta[0]
+                for i in range(1, len(delta)):
+                    acc = acc + W[k][i][j] * delta[i]
+                back.append(acc)
+            if net.is_residual(layer) and g is not None:
+                back = [bj + gj for bj, gj in zip(back, g, strict=True)]
+            g, delta = back, None
+
+
 def network_values(net: Network, weights: dict[str, Sequence], data: Sequence[Point], ops, *,
                    kink_at_zero: Callable[[str], bool] = lambda name: False,
                    backward: bool = True) -> NetworkValues:
@@ -142,9 +168,6 @@ def network_values(net: Network, weights: dict[str, Sequence], data: Sequence[Po
     gB = [[None] * len(w) for w in W]
     total, outputs, kinks = None, [], []
     inputs, adjoints, deltas, derivs, logits = [], [], [], [], []
-
-    def add(acc, v):
-        return v if acc is None else acc + v
 
     for p, (x, y) in enumerate(data):
         o, zs, ds, os_ = [conv(v) for v in x], [], [], []
@@ -168,25 +191,9 @@ def network_values(net: Network, weights: dict[str, Sequence], data: Sequence[Po
         deltas.append(delta)
         derivs.append(ds)
         logits.append(zs[-1])
-        total = add(total, loss)
-        for layer in range(net.depth, 0, -1) if backward else ():
-            k = layer - 1
-            if delta is None:
-                delta = [gi * di for gi, di in zip(g, ds[k], strict=True)]
-            for i, di in enumerate(delta):
-                gB[k][i] = add(gB[k][i], di)
-                for j, oj in enumerate(os_[k]):
-                    gW[k][i][j] = add(gW[k][i][j], di * oj)
-            if layer > 1:
-                back = []
-                for j in range(len(os_[k])):
-                    acc = W[k][0][j] * delta[0]
-                    for i in range(1, len(delta)):
-                        acc = acc + W[k][i][j] * delta[i]
-                    back.append(acc)
-                if net.is_residual(layer) and g is not None:
-                    back = [bj + gj for bj, gj in zip(back, g, strict=True)]
-                g, delta = back, None
+        total = _add(total, loss)
+        if backward:
+            _backward(net, W, ds, os_, delta, g, gW, gB)
     grads: dict[str, list] = {}
     for layer in range(1, net.depth + 1) if backward else ():
         grads[f"W{layer}"] = gW[layer - 1]
