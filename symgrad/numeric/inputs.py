@@ -79,6 +79,11 @@ def _from_float_tuple(mpf, value, what: str) -> Fraction:
     return -v if sign else v
 
 
+def _plural(what: str) -> str:
+    """``bias`` -> ``biases``, ``weight`` -> ``weights``."""
+    return what + ("es" if what.endswith("s") else "s")
+
+
 def exact_number(value: object, *, what: str = "number") -> Fraction:
     """``value`` as an exact Fraction (see the module docstring for the accepted types).
 
@@ -124,16 +129,18 @@ def exact_numbers(values: Iterable[object], *, what: str = "number") -> tuple[Fr
     (Fraction(1, 1), Fraction(1, 3), Fraction(1, 4))
     """
     if isinstance(values, str | bytes):
-        raise InputError(f"{what}s must be a sequence of numbers, got the string {values!r}",
+        raise InputError(f"{_plural(what)} must be a sequence of numbers, got the string "
+                         f"{values!r}",
                          hint="pass a list, e.g. [0.5, 1, 2]")
     shape = getattr(values, "shape", None)
     if shape is not None and len(shape) != 1:
-        raise InputError(f"{what}s must be one-dimensional, got an array of shape {shape}",
+        raise InputError(f"{_plural(what)} must be one-dimensional, got an array of shape "
+                         f"{shape}",
                          hint="pass a 1-D array or a list")
     try:
         items = list(values)
     except TypeError:
-        raise _refuse(values, f"{what}s", "is not a sequence of numbers") from None
+        raise _refuse(values, _plural(what), "is not a sequence of numbers") from None
     return tuple(exact_number(v, what=what) for v in items)
 
 
@@ -155,8 +162,8 @@ def exact_weights(values: object, depth: int, *, what: str = "weight") -> tuple[
         return (v,) * depth
     out = exact_numbers(values, what=what)
     if len(out) != depth:
-        raise InputError(f"{len(out)} {what}s given for depth {depth}",
-                         hint=f"pass exactly {depth} {what}s, or one number for all")
+        raise InputError(f"{len(out)} {_plural(what)} given for depth {depth}",
+                         hint=f"pass exactly {depth} {_plural(what)}, or one number for all")
     return tuple(chain_number(v, what=what) for v in out)
 
 
