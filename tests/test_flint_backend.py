@@ -13,7 +13,7 @@ from fractions import Fraction
 
 import mpmath
 import pytest
-from flint import ctx
+from flint import ctx, fmpq
 
 from symgrad.base.errors import SymgradError
 from symgrad.core.chain import Chain
@@ -175,3 +175,23 @@ def test_decimal_enclosure_is_an_enclosure():
     assert decimal_enclosure(arb(0), 5) == ("0", "0")
     m, r = decimal_enclosure(arb("0.99999999"), 3)  # rounding carries to 1.00
     assert m == "1.00e+0" and Fraction(Decimal(r)) >= Fraction(1, 10**8)
+
+
+def test_piecewise_linear_activations_stay_exact_on_rationals():
+    """relu(1/3) is exactly 1/3: a later exact cancellation (z_2 = 3 * 1/3 - 1 = 0) is then
+    seen as the kink it is, whatever the denominators (found by mutation testing: with 1/3
+    rounded to a ball the kink was missed and F = relu(0) = 0 was refused as undecided)."""
+    from symgrad.numeric.certified import certified_values
+    from symgrad.numeric.flint_backend import evaluate, exact_kinks
+
+    c = Chain(2, activation="relu", form="general", bias=True)
+    w, b = [Fraction(1), Fraction(3)], [Fraction(-2, 3), Fraction(-1)]
+    assert exact_kinks(c, w, biases=b, x=Fraction(1)) == [2]
+    v = evaluate(c, w, prec=64, biases=b, x=Fraction(1))
+    assert v.value == 0 and type(v.value).__name__ == "fmpq"
+    with pytest.raises(SymgradError, match="depends on relu'\\(0\\) at layer 2"):
+        certified_values(c, w, digits=10, biases=b, x=Fraction(1))
+    leaky = Chain(2, activation="leaky_relu", form="general", bias=True)
+    v = evaluate(leaky, w, prec=64, biases=[Fraction(-4, 3), Fraction(1, 7)], x=Fraction(1))
+    # z1 = -1/3 -> -1/300; z2 = -1/100 + 1/7 = 93/700 -> 93/700, all exact rationals
+    assert v.value == fmpq(93, 700) and v.grad_w[1] == fmpq(-1, 300)

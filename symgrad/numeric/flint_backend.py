@@ -106,14 +106,23 @@ class ExactBallOps(FlintOps):
     def activation(self, name: str):
         f, df = functions(name, ARB)
         f0, df0 = EXACT_AT_ZERO[name]
-        return _exact_aware(f, f0), _exact_aware(df, df0)
+        slopes = tuple(_fmpq(q) for q in get_kernel(name).linear_pieces)
+        return _exact_aware(f, f0, slopes), _exact_aware(df, df0, slopes, derivative=True)
 
 
-def _exact_aware(fn, at_zero):
+def _exact_aware(fn, at_zero, slopes=(None, None), *, derivative: bool = False):
+    """``fn`` on balls; on an exact rational t: the exact value at 0, and on a side where
+    the activation is linear (relu, leaky_relu, identity, elu for t > 0) the exact
+    slope * t (or the slope, for the derivative), so later exact cancellations stay exact."""
     def g(t):
         if isinstance(t, fmpq):
-            if t == 0 and at_zero is not None:
-                return at_zero
+            if t == 0:
+                if at_zero is not None:
+                    return at_zero
+            else:
+                slope = slopes[1] if t > 0 else slopes[0]
+                if slope is not None:
+                    return slope if derivative else slope * t
             t = arb(t)
         return fn(t)
 

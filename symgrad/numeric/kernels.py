@@ -67,6 +67,9 @@ class Kernel:
     torch_op: str
     kink_order: int | None = None  # sigma' (1) or sigma'' (2) jumps at 0
     bounded: bool = False  # |sigma| <= 1; else |sigma(z)| <= |z| + 1
+    #: (slope for t < 0, slope for t > 0) where sigma(t) = slope * t on that side (None: not
+    #: linear there): an exact rational input then gives an exact output and derivative
+    linear_pieces: tuple[Fraction | None, Fraction | None] = (None, None)
 
 
 def _log_abs(ns, v, t, tiny_form):
@@ -317,16 +320,16 @@ KERNELS: dict[str, Kernel] = {k.name: k for k in (
        "torch.nn.functional.softplus"),
     _K("identity", _identity, lambda ns, t: ns.one, _zero, _log_abs_t, lambda ns, t: 0.0,
        (Fraction(0), Fraction(1), Fraction(0)), _no_cancellation, "jax.numpy.positive",
-       "torch.positive"),
+       "torch.positive", linear_pieces=(Fraction(1), Fraction(1))),
     _K("relu", lambda ns, t: ns.max0(t), _relu_d1, _relu_d2, _log_of(lambda ns, t: ns.max0(t)),
        _log_of(_relu_d1), (Fraction(0), None, None), _no_cancellation, "jax.nn.relu",
-       "torch.relu", 1),
+       "torch.relu", 1, linear_pieces=(Fraction(0), Fraction(1))),
     _K("leaky_relu", _leaky, _leaky_d1, _relu_d2, _log_of(_leaky), _log_of(_leaky_d1),
        (Fraction(0), None, None), _no_cancellation, "jax.nn.leaky_relu",
-       "torch.nn.functional.leaky_relu", 1),
+       "torch.nn.functional.leaky_relu", 1, linear_pieces=(_SLOPE, Fraction(1))),
     _K("elu", _elu, _elu_d1, _elu_d2, _log_elu, lambda ns, t: ns.min0(t),
        (Fraction(0), Fraction(1), None), _no_cancellation, "jax.nn.elu",
-       "torch.nn.functional.elu", 2),
+       "torch.nn.functional.elu", 2, linear_pieces=(None, Fraction(1))),
     _K("gelu", _gelu, _gelu_d1, _gelu_d2, _log_gelu, _log_gelu_d1,
        (Fraction(0), _H, None),
        _cancel(_gelu_d1, lambda ns, z: _Phi(ns, z) + abs(z) * _phi(ns, z)),
