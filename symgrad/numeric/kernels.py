@@ -67,8 +67,7 @@ class Kernel:
     torch_op: str
     kink_order: int | None = None  # sigma' (1) or sigma'' (2) jumps at 0
     bounded: bool = False  # |sigma| <= 1; else |sigma(z)| <= |z| + 1
-    #: (slope for t < 0, slope for t > 0) where sigma(t) = slope * t on that side (None: not
-    #: linear there): an exact rational input then gives an exact output and derivative
+    #: slopes (t < 0, t > 0) where sigma(t) = slope * t (None: not linear): exact on rationals
     linear_pieces: tuple[Fraction | None, Fraction | None] = (None, None)
 
 
