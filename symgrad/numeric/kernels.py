@@ -17,12 +17,10 @@ is the Clarke interval (``arb.union`` of both one-sided values; NaN where sigma'
 jump with no enclosure); floats follow the frameworks' convention at a kink
 (relu'(0) = 0, leaky_relu'(0) = a).
 
-Facts beside the formulas: ``exact_at_zero`` (sigma(0), sigma'(0), sigma''(0) as
-Fractions where rational and defined, else ``None``), ``kappa`` (the condition of the
-frameworks' backward formula, used by the tolerance model), the JAX and PyTorch ops.
+Facts beside the formulas: ``exact_at_zero`` (sigma(0), sigma'(0), sigma''(0) where
+rational), ``linear_pieces``, ``kappa`` (the backward formula's condition), the ops.
 
->>> from symgrad.numeric.namespaces import MPMATH
->>> import mpmath
+>>> from symgrad.numeric.namespaces import MPMATH; import mpmath
 >>> f, df = functions("sigmoid", MPMATH)
 >>> mpmath.nstr(df(mpmath.mpf(0)), 5)
 '0.25'
