@@ -16,6 +16,7 @@ value; with ``small_gradient=True`` the text's f_c(x) = max(0, c x) example inst
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from symgrad.analysis.precision import FormatsTable, SmallGradient, formats_table
 from symgrad.base.errors import InputError
@@ -34,6 +35,9 @@ from symgrad.numeric.inputs import exact_number
 from symgrad.numeric.reference import chain_point
 from symgrad.present.numbers import fraction_text
 from symgrad.present.tables import text_table
+
+if TYPE_CHECKING:  # pragma: no cover
+    from symgrad.interfaces.api.network_formats import NetworkFormatsResult
 
 __all__ = ["ALL_FORMATS", "FormatsResult", "SmallGradientResult", "formats"]
 
@@ -133,16 +137,39 @@ def formats(depth_or_chain: int | Chain | None = None, weights: object = None, *
             activation: str = "sigmoid", form: str = "seed", bias: bool = False,
             biases: object = None, x: object = None, formats: str = ALL_FORMATS,
             wrt: object = 1, digits: int = 20, small_gradient: bool = False,
-            c: object = C_TEXT, p: object = P_TEXT) -> FormatsResult | SmallGradientResult:
+            c: object = C_TEXT, p: object = P_TEXT, network: object = None,
+            lr: object = "0.1", all_entries: bool = False, plot: object = None
+            ) -> FormatsResult | SmallGradientResult | NetworkFormatsResult:
     """dF/dw_``wrt`` in each of ``formats`` beside the certified value (``digits`` digits).
 
     ``formats`` is a comma list or a sequence of float64, float32, float16, bfloat16.
     With ``small_gradient=True`` the text's f_c example at ``c`` and ``p`` (exact numbers;
     the defaults are the text's 1e-90 and 1e9999) instead of a chain.
+    ``network`` (a network file, a dict of its keys or a spec) instead of a chain gives
+    every gradient entry in each format with the lost-update test at ``lr``, the full
+    entry table in the text with ``all_entries`` and the per-layer profile drawn to
+    ``plot`` (a .png or .svg path): a
+    :class:`~symgrad.interfaces.api.network_formats.NetworkFormatsResult`.
 
     >>> formats(3, [0.5, 1.0, 2.0], formats="float64").table.rows[0].status
     'normal'
     """
+    if network is not None:
+        given = [n for n, v in (("a depth", depth_or_chain), ("weights", weights),
+                                ("biases", biases), ("x", x)) if v is not None]
+        if small_gradient is True:
+            given.append("small_gradient")
+        if given or wrt != 1:
+            raise InputError(f"network and {(given or ['wrt'])[0]} were both given: the "
+                             "network file holds the weights and data, and every entry "
+                             "is compared", hint="pass either a network or a chain")
+        from symgrad.interfaces.api.network_formats import network_formats
+
+        return network_formats(network, formats=formats, lr=lr, digits=digits,
+                               all_entries=all_entries, plot=plot)
+    if all_entries is not False or plot is not None or lr != "0.1":
+        raise InputError("lr, all_entries and plot apply to a network",
+                         hint="pass network='net.toml' (or --network FILE)")
     with input_errors():
         names = parse_formats(formats)
         if not isinstance(small_gradient, bool):
