@@ -163,7 +163,7 @@ class DualArbOps:
     """
 
     def __init__(self) -> None:
-        self._last: tuple[Dual, tuple[arb, arb, arb]] | None = None
+        self._last: tuple[Dual, str, tuple[arb, arb, arb]] | None = None
 
     def convert(self, value: Any) -> Dual:
         if isinstance(value, Dual):
@@ -179,11 +179,12 @@ class DualArbOps:
 
     def _derivs(self, name: str, z: Dual) -> tuple[arb, arb, arb]:
         # the recurrence calls f(z) then df(z) on the same object: evaluate once
+        # (keyed by the activation too: a network applies several to the same object)
         last = self._last
-        if last is not None and last[0] is z:
-            return last[1]
+        if last is not None and last[0] is z and last[1] == name:
+            return last[2]
         out = activation_derivatives(name, z.val)
-        self._last = (z, out)
+        self._last = (z, name, out)
         return out
 
     def activation(self, name: str):

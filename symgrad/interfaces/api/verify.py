@@ -125,13 +125,23 @@ def _groups(value: object) -> tuple[str, ...]:
 
 def verify(*, backends=None, formats=FORMATS, depths=(2, 5, 10, 30), hessian_depths=(3, 6),
            activations=TEXT_ACTIVATIONS, seed: int = 0, groups=GROUPS,
-           on_check: Callable | None = None) -> VerifyResult:
+           on_check: Callable | None = None, network=None):
     """Run the verification battery (see the module docstring).
 
     ``backends=None`` compares JAX and PyTorch where installed (a missing one is reported
     SKIPPED); naming backends requires them.  Gradient depths are at most 2000, Hessian
     depths at most 40; the weights are N(0, 1) draws seeded by ``seed``.
+
+    ``network`` (a network file, a dict of its keys or a spec): instead of the chain
+    battery, JAX and PyTorch build that network with their own layers and their F,
+    gradient and Hessian are compared with certified values in ``formats``
+    (:func:`symgrad.interfaces.api.network_verify.network_verify`, which returns a
+    ``NetworkVerifyResult``); only ``backends``, ``formats`` and ``on_check`` apply.
     """
+    if network is not None:
+        from symgrad.interfaces.api.network_verify import network_verify
+
+        return network_verify(network, backends=backends, formats=formats, on_check=on_check)
     chosen, _ = _backends(backends)
     fmts = parse_formats(formats)
     ds = _depths(depths, "depths", MAX_VERIFY_DEPTH)

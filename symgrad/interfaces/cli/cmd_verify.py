@@ -47,6 +47,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", default="0", help="seed of the N(0,1) weight draws (default 0)")
     parser.add_argument("--groups", default=",".join(GROUPS), metavar="LIST",
                         help=f"parts of the battery to run (default all: {', '.join(GROUPS)})")
+    parser.add_argument("--network", metavar="FILE",
+                        help="a network file (TOML or JSON): JAX and PyTorch build it with "
+                             "their own layers; their gradient and Hessian are compared with "
+                             "certified values in --formats (only --backends and --formats apply)")
     add_output_arguments(parser, ("text", "json"))
     parser.add_argument("--json", metavar="FILE", dest="json_file",
                         help="also write the JSON table to FILE (atomically)")
@@ -61,9 +65,40 @@ def run(args: argparse.Namespace) -> int:
         if stream:
             print(format_check(check), flush=True)
 
+    if getattr(args, "network", None) is not None:
+        return _network_run(args, stream)
     result = verify(backends=args.backends, formats=args.formats, depths=args.depths,
                     hessian_depths=args.hessian_depths, activations=args.activations,
                     seed=args.seed, groups=args.groups, on_check=show)
+    if args.json_file:
+        write_atomic(args.json_file, result.render("json"))
+    if stream:
+        sys.stdout.write("\n".join(result.closing_lines()) + "\n")
+    else:
+        emit(args, result.render(args.format))
+    return result.exit_code
+
+
+def _network_run(args: argparse.Namespace, stream: bool) -> int:
+    from symgrad.base.output import write_atomic
+    from symgrad.interfaces.api.network_verify import format_row
+
+    def show(row):
+        if stream:
+            print(format_row(row), flush=True)
+
+    defaults = {"depths": "2,5,10,30", "hessian_depths": "3,6",
+                "activations": "sigmoid,tanh,softplus", "seed": "0", "groups": ",".join(GROUPS)}
+    for name, default in defaults.items():
+        if getattr(args, name) != default:
+            from symgrad.base.errors import InputError
+
+            option = "--" + name.replace("_", "-")
+            raise InputError(f"--network and {option} were both given: {option} sets up the "
+                             "chain battery", hint="with --network only --backends, --formats "
+                             "and the output options apply")
+    result = verify(network=args.network, backends=args.backends, formats=args.formats,
+                    on_check=show)
     if args.json_file:
         write_atomic(args.json_file, result.render("json"))
     if stream:
