@@ -19,6 +19,7 @@ from symgrad.core.chain import Chain
 from symgrad.interfaces.documents.gradient import chain_document
 from symgrad.interfaces.documents.hessian import chain_hessian_document, stationary_document
 from symgrad.interfaces.documents.model import Document
+from symgrad.interfaces.documents.network import network_backprop_document
 from symgrad.interfaces.documents.numeric import machine_epsilon_document, small_gradient_document
 
 __all__ = ["EXTENSIONS", "INDEX", "STANDARD", "build", "index_markdown", "parse_names",
@@ -39,6 +40,7 @@ STANDARD: dict[str, Callable[[], Document]] = {
     "small-gradient": small_gradient_document,
     "machine-epsilon": machine_epsilon_document,
     "chain-hessian": chain_hessian_document,
+    "network-backprop": network_backprop_document,
 }
 
 #: file extension -> render format
