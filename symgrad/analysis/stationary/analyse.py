@@ -7,9 +7,12 @@ first path whose predicate holds and whose runner returns a result decides
 1. several variables with Max/Min/Abs: :func:`.clarke.analyse_nonsmooth_multi`
    (Clarke subdifferential over the selections of the Max/Min arguments);
 2. one variable with Max/Min/Abs: :func:`.nonsmooth.analyse_nonsmooth`;
-3. polynomials within the exact budget (:func:`.solve.exact_eligible`):
+3. polynomials (at most 6 variables) beyond the exact budget: the critical set
+   decomposed exactly (:func:`.critical_sets.run_critical_sets`: factorisation,
+   Groebner bases, a class per component), when it has a positive-dimensional part;
+4. polynomials within the exact budget (:func:`.solve.exact_eligible`):
    :func:`.smooth.run_exact` -- exact points, exact inertia, higher-order tests;
-4. everything else: :func:`.smooth.run_numeric` in the search box (required),
+5. everything else: :func:`.smooth.run_numeric` in the search box (required),
    with Krawczyk-certified roots and certified eigenvalue enclosures.
 
 >>> a = analyse("x**4 + y**4")
@@ -23,6 +26,7 @@ from collections.abc import Callable, Sequence
 
 import sympy
 
+from symgrad.analysis.stationary import critical_sets
 from symgrad.analysis.stationary.budget import EXACT_TIME_BUDGET, run_with_budget
 from symgrad.analysis.stationary.clarke import analyse_nonsmooth_multi
 from symgrad.analysis.stationary.model import Analysis, parse_box
@@ -64,6 +68,7 @@ def _run_nonsmooth_1d(req: Request) -> Analysis:
 PATHS: tuple[tuple[Callable[[Request], bool], Callable[[Request], Analysis | None]], ...] = (
     (lambda r: _nonsmooth(r) and len(r.variables) != 1, _run_nonsmooth_multi),
     (lambda r: _nonsmooth(r) and len(r.variables) == 1, _run_nonsmooth_1d),
+    (critical_sets.applies, critical_sets.run_critical_sets),
     (lambda r: r.method != "numeric", run_exact),
     (lambda r: True, run_numeric),
 )

@@ -154,9 +154,9 @@ class HessianResult(Result):
                f"{res.verdict.label}"
 
 
-def hessian(depth_or_chain, weights, *, digits: int = 20, small_gradient=None,
+def hessian(depth_or_chain=None, weights=None, *, digits: int = 20, small_gradient=None,
             eigenvalues: bool = True, activation: str = "sigmoid", form: str = "seed",
-            bias: bool = False, biases=None, x=None) -> HessianResult:
+            bias: bool = False, biases=None, x=None, network: object = None):
     """The chain's Hessian in the weights at ``weights``, certified to ``digits`` digits.
 
     ``depth_or_chain``: a depth (with ``activation``, ``form``, ``bias``) or a
@@ -165,7 +165,22 @@ def hessian(depth_or_chain, weights, *, digits: int = 20, small_gradient=None,
     string such as ``"normal:0,1,seed=7"``; ``x``: the general form's input.
     ``eigenvalues=False`` skips the O(L^3) enclosures (a stationary point is then left
     undecided); ``small_gradient=c`` (> 0, seed form) adds the boxes where ||grad F|| < c.
+    ``network`` (a network file, a dict of its keys or a spec) instead of a chain gives a
+    :class:`~symgrad.interfaces.api.network_hessian.NetworkHessianResult`.
     """
+    if network is not None:
+        given = [n for n, v in (("depth_or_chain", depth_or_chain), ("weights", weights),
+                                ("small_gradient", small_gradient), ("biases", biases),
+                                ("x", x)) if v is not None]
+        if given:
+            raise InputError(f"network and {given[0]} were both given: the network file "
+                             "holds the weights and data", hint="pass either a network or a chain")
+        from symgrad.interfaces.api.network_hessian import network_hessian
+
+        return network_hessian(network, digits=digits, eigenvalues=eigenvalues)
+    if depth_or_chain is None or weights is None:
+        raise InputError("hessian needs a depth (or chain) and weights, or network=FILE",
+                         hint="e.g. hessian(3, [1, 1, 1]) or hessian(network='net.toml')")
     chain = make_chain(depth_or_chain, activation, form, bias)
     if chain.depth > MAX_HESSIAN_DEPTH:
         raise LimitError(f"depth {chain.depth} is above the Hessian cap {MAX_HESSIAN_DEPTH}",
