@@ -13,7 +13,6 @@ import pytest
 import sympy
 from flint import arb, arb_mat, fmpq
 
-from symgrad.analysis.stationary.enclosures import gershgorin
 from symgrad.analysis.stationary.rules import (
     MAX_ORDER_1D,
     MAX_ORDER_ND,
@@ -25,6 +24,7 @@ from symgrad.analysis.stationary.splitting import form_sign_pattern
 from symgrad.core.chain import Chain
 from symgrad.numeric.certified import Ball, certified_values
 from symgrad.numeric.decimal_text import decimal_enclosure, round_text
+from symgrad.numeric.eigen_enclosures import gershgorin
 from symgrad.numeric.flint_backend import certified_digits
 from tests.references import arb_ends, decimal_value
 

@@ -2,8 +2,8 @@
 
 Every rule of :mod:`symgrad.analysis.stationary.rules` is pinned branch by branch with
 the full verdict (class, strictness, degeneracy, method and evidence), and the tools it
-relies on (:mod:`.signs`, :mod:`.enclosures`, :mod:`.splitting`) against independently
-known answers: textbook classifications (x**2 minimum, x**2 - y**2 saddle, x**3 no
+relies on (:mod:`.signs`, :mod:`symgrad.numeric.eigen_enclosures`, :mod:`.splitting`)
+against independently known answers: textbook classifications (x**2 minimum, x**2 - y**2 saddle, x**3 no
 extremum, Morse-Bott families), exact eigenvalues of small symmetric matrices
 (2 - 2 cos(k pi / 6) for the path graph's Laplacian), Descartes' rule on characteristic
 polynomials written out by hand.
@@ -20,12 +20,6 @@ from flint import arb, arb_mat
 from symgrad.analysis.stationary import analyse
 from symgrad.analysis.stationary.algebraic import rational_point
 from symgrad.analysis.stationary.builders import exact_point
-from symgrad.analysis.stationary.enclosures import (
-    components,
-    congruence_enclosures,
-    eigen_enclosures,
-    gershgorin,
-)
 from symgrad.analysis.stationary.rules import (
     EXACT_INERTIA,
     FamilyFacts,
@@ -46,6 +40,12 @@ from symgrad.analysis.stationary.rules import (
 from symgrad.analysis.stationary.signs import exact_sign, expression_sign, inertia_from_signs
 from symgrad.analysis.stationary.solve import ExactFamily
 from symgrad.analysis.stationary.splitting import form_sign_pattern, reduced_function
+from symgrad.numeric.eigen_enclosures import (
+    components,
+    congruence_enclosures,
+    eigen_enclosures,
+    gershgorin,
+)
 
 x, y, z = sympy.symbols("x y z")
 ONE_SIDED = "one-sided derivatives (subdifferential)"

@@ -7,7 +7,7 @@ balls): J_0 = I, J_l = D_l W_l J_{l-1} (+ J_{l-1} for a residual layer), D_l =
 diag(act_l'(z_l)); a sigmoid output of a cross-entropy loss contributes diag(sigma'(z_L)),
 a softmax output diag(s) - s s^T.  The singular values are the square roots of the
 eigenvalues of the smaller Gram matrix (J^T J or J J^T), enclosed by
-:func:`symgrad.analysis.stationary.enclosures.eigen_enclosures` (Rump's method, Gershgorin
+:func:`symgrad.numeric.eigen_enclosures.eigen_enclosures` (Rump's method, Gershgorin
 as fallback), so every printed singular value is backed by a ball.  Singular values far
 below 1 at every point are the vanishing of the back-propagated signal.
 
@@ -23,8 +23,8 @@ from __future__ import annotations
 
 from flint import arb, arb_mat, ctx, fmpq
 
-from symgrad.analysis.stationary.enclosures import eigen_enclosures
 from symgrad.core.network import Network
+from symgrad.numeric.eigen_enclosures import eigen_enclosures
 from symgrad.numeric.network_certified import NetworkBallOps
 from symgrad.numeric.network_file import NetworkSpec
 from symgrad.numeric.network_values import network_values

@@ -12,26 +12,18 @@ tables (:mod:`.rules`, :mod:`.kink_rules`); the deep chain's own landscape is
 
 from __future__ import annotations
 
-import importlib
-
-#: the package's names, each imported from its module on first use, so that importing
-#: one module of the package (e.g. :mod:`.enclosures`, python-flint only) loads no SymPy
-_LAZY = {
-    "analyse": "analyse",
-    **dict.fromkeys(("CLASSES", "Analysis", "Family", "Piece", "StationaryPoint", "Verdict",
-                     "parse_box"), "model"),
-    "verdict_rows": "render",
-    "exact_sign": "signs",
-}
-
-
-def __getattr__(name: str):
-    if name in _LAZY:
-        value = getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
+from symgrad.analysis.stationary.analyse import analyse
+from symgrad.analysis.stationary.model import (
+    CLASSES,
+    Analysis,
+    Family,
+    Piece,
+    StationaryPoint,
+    Verdict,
+    parse_box,
+)
+from symgrad.analysis.stationary.render import verdict_rows
+from symgrad.analysis.stationary.signs import exact_sign
 
 __all__ = [
     "CLASSES",

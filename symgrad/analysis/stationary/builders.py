@@ -23,7 +23,6 @@ from flint import arb_mat, ctx, fmpq, fmpq_poly
 
 from symgrad.analysis.stationary.algebraic import AlgebraicPoint, field_charpoly
 from symgrad.analysis.stationary.decimals import enclosure_text, fmt, working_bits
-from symgrad.analysis.stationary.enclosures import eigen_enclosures
 from symgrad.analysis.stationary.evaluate import arb_eval
 from symgrad.analysis.stationary.model import Family, StationaryPoint, Verdict
 from symgrad.analysis.stationary.numeric import krawczyk, newton_search
@@ -36,6 +35,7 @@ from symgrad.analysis.stationary.rules import (
 )
 from symgrad.analysis.stationary.signs import inertia_from_signs
 from symgrad.analysis.stationary.solve import ExactFamily
+from symgrad.numeric.eigen_enclosures import eigen_enclosures
 from symgrad.present.latex import latex
 from symgrad.present.numbers import format_bound
 

@@ -7,9 +7,9 @@ correct digits (entries that stay balls around 0 -- exact zeros not computed
 exactly -- are shown with their radius and noted).
 
 **Eigenvalues.**  Up to ``EIG_RUMP_MAX_DEPTH`` by ``acb_mat.eig`` (Rump's
-method, :func:`symgrad.analysis.stationary.enclosures.eigen_enclosures`; it grows like
+method, :func:`symgrad.numeric.eigen_enclosures.eigen_enclosures`; it grows like
 L^3.6: 0.7 s at L = 50, 6.5 s at 100, 80 s at 200).  Above, by congruence
-(:func:`symgrad.analysis.stationary.enclosures.congruence_enclosures`, 2 arb matrix
+(:func:`symgrad.numeric.eigen_enclosures.congruence_enclosures`, 2 arb matrix
 products, about 12 s at L = 1000; float64 resolution relative to ||H||).  A
 class is given only when it is sound (:func:`symgrad.analysis.stationary.rules.enclosure_verdict`):
 all enclosures away from 0 (inertia), or one provably positive and one provably
@@ -46,13 +46,13 @@ from flint import arb, ctx
 
 from symgrad.analysis.stationary.chain import stationary_description
 from symgrad.analysis.stationary.decimals import enclosure_text, fmt
-from symgrad.analysis.stationary.enclosures import congruence_enclosures, eigen_enclosures
 from symgrad.analysis.stationary.model import Verdict
 from symgrad.analysis.stationary.rules import enclosure_verdict
 from symgrad.base.errors import InputError, LimitError
 from symgrad.core.chain import Chain
 from symgrad.numeric.decimal_text import round_ball
 from symgrad.numeric.dual import DualArbOps
+from symgrad.numeric.eigen_enclosures import congruence_enclosures, eigen_enclosures
 from symgrad.numeric.hessian import chain_forward
 from symgrad.numeric.recurrence import evaluate_chain
 from symgrad.numeric.weights import MAX_PREACTIVATION_BITS, preactivation_bits

@@ -38,7 +38,6 @@ import sympy
 from flint import arb, arb_mat, ctx, fmpq, fmpq_mat
 
 from symgrad.analysis.stationary.decimals import enclosure_text, fmt
-from symgrad.analysis.stationary.enclosures import congruence_enclosures, eigen_enclosures
 from symgrad.analysis.stationary.model import Verdict
 from symgrad.analysis.stationary.polysign import factor_sign
 from symgrad.analysis.stationary.rules import (
@@ -50,6 +49,7 @@ from symgrad.analysis.stationary.rules import (
 )
 from symgrad.analysis.stationary.signs import inertia_from_signs
 from symgrad.base.errors import SymgradError
+from symgrad.numeric.eigen_enclosures import congruence_enclosures, eigen_enclosures
 from symgrad.numeric.network_hessian import (
     NetworkHessian,
     exact_series,

@@ -12,7 +12,7 @@ verdict wins.  A new rule is one function and one line in its table.
   (:func:`~.signs.inertia_from_signs`, :func:`verdict_from_inertia`).
 * **Certified enclosures.**  For numeric points the Hessian is evaluated in
   ball arithmetic over the certified box of the root and its eigenvalues are
-  enclosed (:mod:`.enclosures`).  A class is given only when no enclosure
+  enclosed (:mod:`symgrad.numeric.eigen_enclosures`).  A class is given only when no enclosure
   contains 0 (:func:`numeric_verdict`), or -- the deep chain -- when one
   enclosure is provably positive and one provably negative
   (:func:`enclosure_verdict`: indefinite, a saddle).
@@ -44,7 +44,6 @@ import sympy
 from flint import arb
 
 from symgrad.analysis.stationary.algebraic import AlgebraicPoint
-from symgrad.analysis.stationary.enclosures import components
 from symgrad.analysis.stationary.kink_rules import KINK_RULES, KinkFacts, classify_kink
 from symgrad.analysis.stationary.model import Verdict, first_verdict
 from symgrad.analysis.stationary.polysign import factor_sign
@@ -55,6 +54,7 @@ from symgrad.analysis.stationary.splitting import (
     lowest_form,
     reduced_function,
 )
+from symgrad.numeric.eigen_enclosures import components
 
 __all__ = [
     "EXACT_INERTIA",
