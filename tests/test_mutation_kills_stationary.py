@@ -3,8 +3,8 @@
 Every rule of :mod:`symgrad.analysis.stationary.rules` is pinned branch by branch with
 the full verdict (class, strictness, degeneracy, method and evidence), and the tools it
 relies on (:mod:`.signs`, :mod:`symgrad.numeric.eigen_enclosures`, :mod:`.splitting`)
-against independently known answers: textbook classifications (x**2 minimum, x**2 - y**2 saddle, x**3 no
-extremum, Morse-Bott families), exact eigenvalues of small symmetric matrices
+against independently known answers: textbook classifications (x**2 minimum, x**2 - y**2
+saddle, x**3 no extremum, Morse-Bott families), exact eigenvalues of small symmetric matrices
 (2 - 2 cos(k pi / 6) for the path graph's Laplacian), Descartes' rule on characteristic
 polynomials written out by hand.
 """
