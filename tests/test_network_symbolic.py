@@ -244,3 +244,33 @@ def test_document_is_standard_and_verified():
     tex = doc.render("latex")
     assert r"\frac{\partial F}{\partial W^{(1)}_{1,1}}" in tex
     assert "Proof by induction on the depth: residual layers" in tex
+
+
+@pytest.mark.parametrize("act", ["sigmoid", "tanh", "softplus"])
+def test_the_chain_is_the_special_case_symbolically(act):
+    """Widths all 1, input x, biases, loss none: the network's backpropagated dF/dW_l and
+    dF/db_l are exactly the chain's own sympy.diff of its nested F (symgrad.core.derive)."""
+    import sympy
+
+    from symgrad.core.chain import Chain
+    from symgrad.core.derive import derive_naive
+    from symgrad.core.network import Network
+    from symgrad.core.network_symbolic import backprop, parameter_symbols, symbolic_data
+
+    L = 3
+    net = Network((1,) * (L + 1), act, bias=True, loss="none")
+    chain = Chain(L, activation=act, form="general", bias=True)
+    params = parameter_symbols(net)
+    data = symbolic_data(net, None, 1)
+    grads = backprop(net, params, data)
+    (x_sym,) = [s for s in data[0][0]]
+    rename = {x_sym: chain.input}
+    for k in range(1, L + 1):
+        rename[params[f"W{k}"][0, 0]] = chain.weights[k - 1]
+        rename[params[f"b{k}"][0, 0]] = chain.biases[k - 1]
+    F = chain.nested_expression()
+    for k in range(1, L + 1):
+        net_w = grads[f"W{k}"][0, 0].xreplace(rename)
+        net_b = grads[f"b{k}"][0, 0].xreplace(rename)
+        assert sympy.simplify((net_w - derive_naive(chain, k)).rewrite(sympy.exp)) == 0
+        assert sympy.simplify((net_b - sympy.diff(F, chain.biases[k - 1])).rewrite(sympy.exp)) == 0
