@@ -12,7 +12,7 @@ from symgrad.interfaces.cli import COMMANDS, main
 @pytest.mark.parametrize("name", COMMANDS)
 @pytest.mark.parametrize("exc", [ZeroDivisionError("boom"), RecursionError(), MemoryError()])
 def test_internal_error_is_one_line_exit_4(name, exc, monkeypatch, capsys):
-    module = importlib.import_module(f"symgrad.interfaces.cli.cmd_{name}")
+    module = importlib.import_module(f"symgrad.interfaces.cli.cmd_{name.replace('-', '_')}")
 
     def broken(args):
         raise exc

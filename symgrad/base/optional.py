@@ -35,6 +35,9 @@ EXTRAS: dict[str, str] = {
     "torch": "torch",
     "rich": "progress",
     "symengine": "symengine",
+    "dask": "sweep",
+    "distributed": "sweep",
+    "pyarrow": "sweep",
 }
 
 

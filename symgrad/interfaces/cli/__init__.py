@@ -30,11 +30,15 @@ COMMANDS = (
     "check",
     "classify",
     "hessian",
+    "descend",
     "derivations",
     "report",
     "vectors",
     "theory",
+    "meanfield",
     "completion",
+    "sweep",
+    "sweep-plot",
 )
 
 
@@ -66,7 +70,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _load(name: str):
-    return importlib.import_module(f"symgrad.interfaces.cli.cmd_{name}")
+    # `sweep-plot` lives in cmd_sweep_plot.py
+    return importlib.import_module(f"symgrad.interfaces.cli.cmd_{name.replace('-', '_')}")
 
 
 def _selected(argv: Sequence[str]) -> str | None:
@@ -102,7 +107,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         try:
             mod = _load(name)
         except ModuleNotFoundError as exc:  # pragma: no cover - during development only
-            if exc.name != f"symgrad.interfaces.cli.cmd_{name}":
+            if exc.name != f"symgrad.interfaces.cli.cmd_{name.replace('-', '_')}":
                 raise
             continue
         p = sub.add_parser(name, help=mod.HELP, description=mod.HELP)

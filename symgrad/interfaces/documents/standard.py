@@ -18,6 +18,7 @@ from symgrad.base.errors import SymgradError
 from symgrad.core.chain import Chain
 from symgrad.interfaces.documents.gradient import chain_document
 from symgrad.interfaces.documents.hessian import chain_hessian_document, stationary_document
+from symgrad.interfaces.documents.meanfield import meanfield_document
 from symgrad.interfaces.documents.model import Document
 from symgrad.interfaces.documents.network import network_backprop_document
 from symgrad.interfaces.documents.numeric import machine_epsilon_document, small_gradient_document
@@ -41,6 +42,7 @@ STANDARD: dict[str, Callable[[], Document]] = {
     "machine-epsilon": machine_epsilon_document,
     "chain-hessian": chain_hessian_document,
     "network-backprop": network_backprop_document,
+    "meanfield": meanfield_document,
 }
 
 #: file extension -> render format

@@ -30,7 +30,7 @@ from symgrad.base.errors import SymgradError
 from symgrad.base.interrupts import checkpoint
 from symgrad.base.output import dumps_json, ensure_writable_dir, write_atomic
 from symgrad.core.chain import Chain, validate_depth
-from symgrad.interfaces.report import latexpdf, numerics, stationary, verification
+from symgrad.interfaces.report import descent, latexpdf, numerics, stationary, verification
 from symgrad.interfaces.report import sections as symbolic
 from symgrad.interfaces.report.model import Context, LeftOut, ReportOptions, Section, Step
 from symgrad.interfaces.report.page import TITLE, command_line, page_parts
@@ -68,6 +68,7 @@ SECTIONS: dict[str, Step] = {
     "formats": numerics.formats_section,
     "scan": numerics.scan_section,
     "small_gradient": numerics.small_gradient_section,
+    "descent": descent.descent_section,
     "stationary": stationary.stationary_section,
     "latex": latexpdf.latex_section,
 }
