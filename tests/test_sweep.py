@@ -257,7 +257,10 @@ def test_interrupted_or_crashed_client_keeps_what_it_wrote(tmp_path, how, cluste
     import symgrad
 
     grid = tmp_path / "grid.toml"
-    grid.write_text(GRID_1000.replace("digits = 8", "digits = 20"))
+    # cells slow enough (deeper chains, more digits) that the signal lands mid-run even on
+    # a loaded machine: 3 parts of 10 cells are written, about 970 cells remain
+    grid.write_text(GRID_1000.replace("digits = 8", "digits = 60")
+                    .replace("depth = [2, 3, 4, 5, 6]", "depth = [100, 200, 300, 400, 500]"))
     out = tmp_path / "out"
     argv = [sys.executable, "-m", "symgrad", "sweep", str(grid), "--out", str(out),
             "--workers", "2", "--batch-size", "10", "--quiet"]
