@@ -141,9 +141,8 @@ def _magnitude_bits(spec: NetworkSpec) -> int:
     return top
 
 
-def certified_network(spec: NetworkSpec, *, digits: int,
-                      max_prec: int | None = None) -> NetworkCertified:
-    """F, the gradient and the per-layer gradient norms of ``spec``, decided to ``digits``."""
+def _setup(spec: NetworkSpec, digits: int, max_prec: int | None):
+    """Check the request; the first and the last precision, and the weights as lists."""
     _check(spec, digits)
     net = spec.network
     size = net.depth * max(net.widths)
@@ -151,6 +150,14 @@ def certified_network(spec: NetworkSpec, *, digits: int,
     cap = precision_cap(start, size) if max_prec is None else max(max_prec, start)
     weights = {k: [list(r) if isinstance(r, tuple) else r for r in w]
                for k, w in spec.weights.items()}
+    return start, cap, weights
+
+
+def certified_network(spec: NetworkSpec, *, digits: int,
+                      max_prec: int | None = None) -> NetworkCertified:
+    """F, the gradient and the per-layer gradient norms of ``spec``, decided to ``digits``."""
+    net = spec.network
+    start, cap, weights = _setup(spec, digits, max_prec)
 
     def evaluate(prec: int):
         v = network_values(net, weights, spec.data, NetworkBallOps(), kink_at_zero=_kinked)
@@ -177,17 +184,11 @@ def certified_network(spec: NetworkSpec, *, digits: int,
     return NetworkCertified(spec, digits, prec, value, grads, norms, tuple(v.kinks), open_)
 
 
-
 def certified_forward(spec: NetworkSpec, *, digits: int, max_prec: int | None = None) -> Ball:
     """F alone (one forward pass per rung, no backpropagation), decided to ``digits``: the
     baseline of the network benchmark (``benchmarks/bench_networks.py``)."""
-    _check(spec, digits)
     net = spec.network
-    size = net.depth * max(net.widths)
-    start = initial_precision(digits, size, _magnitude_bits(spec))
-    cap = precision_cap(start, size) if max_prec is None else max(max_prec, start)
-    weights = {k: [list(r) if isinstance(r, tuple) else r for r in w]
-               for k, w in spec.weights.items()}
+    start, cap, weights = _setup(spec, digits, max_prec)
 
     def evaluate(prec: int) -> Ball:
         v = network_values(net, weights, spec.data, NetworkBallOps(), backward=False)
