@@ -32,7 +32,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from flint import arb, arb_mat, fmpq, fmpq_mat, fmpq_series
+from flint import arb, arb_mat, ctx, fmpq, fmpq_mat, fmpq_series
 
 from symgrad.base.errors import SymgradError
 from symgrad.numeric.certified import Ball, initial_precision
@@ -50,6 +50,7 @@ __all__ = [
     "NetworkHessian",
     "Tangent",
     "exact_series",
+    "hessian_at",
     "is_polynomial",
     "line_taylor",
     "network_hessian",
@@ -177,6 +178,14 @@ def _evaluate(spec: NetworkSpec):
     rows = [zero if g.tan is None else g.tan.entries() for g in flat]
     hess = [[rows[max(i, j)][min(i, j)] for j in range(q)] for i in range(q)]  # symmetric
     return v.value.val, [g.val for g in flat], hess
+
+
+def hessian_at(spec: NetworkSpec, *, prec: int) -> tuple:
+    """(F, grad F, H) at ``prec`` bits with no accuracy target: each entry an exact
+    rational (``fmpq``) or a ball; one forward-over-reverse pass (what ``verify --network``
+    compares the frameworks' Hessians with)."""
+    with ctx.workprec(prec):
+        return _evaluate(spec)
 
 
 def _check(spec: NetworkSpec, digits: int) -> None:
