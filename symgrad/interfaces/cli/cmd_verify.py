@@ -57,7 +57,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from symgrad.base.output import write_atomic
 
     stream = args.format == "text" and args.output is None
 
@@ -70,6 +69,13 @@ def run(args: argparse.Namespace) -> int:
     result = verify(backends=args.backends, formats=args.formats, depths=args.depths,
                     hessian_depths=args.hessian_depths, activations=args.activations,
                     seed=args.seed, groups=args.groups, on_check=show)
+    return _finish(args, result, stream)
+
+
+def _finish(args: argparse.Namespace, result, stream: bool) -> int:
+    """Write --json, then the closing lines (streamed) or the whole rendering; the exit code."""
+    from symgrad.base.output import write_atomic
+
     if args.json_file:
         write_atomic(args.json_file, result.render("json"))
     if stream:
@@ -80,7 +86,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _network_run(args: argparse.Namespace, stream: bool) -> int:
-    from symgrad.base.output import write_atomic
     from symgrad.interfaces.api.network_verify import format_row
 
     def show(row):
@@ -99,10 +104,4 @@ def _network_run(args: argparse.Namespace, stream: bool) -> int:
                              "and the output options apply")
     result = verify(network=args.network, backends=args.backends, formats=args.formats,
                     on_check=show)
-    if args.json_file:
-        write_atomic(args.json_file, result.render("json"))
-    if stream:
-        sys.stdout.write("\n".join(result.closing_lines()) + "\n")
-    else:
-        emit(args, result.render(args.format))
-    return result.exit_code
+    return _finish(args, result, stream)
