@@ -11,7 +11,9 @@ data point (x, y):
     dF/dW_l += delta_l o_{l-1}^T,   dF/db_l += delta_l,
 
 with g_L = dL/do_L (squared: y_hat - y; none: 1) or, for cross-entropy, delta_L = dL/dz_L
-given by the loss (sigmoid(z) - y, resp. (sum y) softmax(z) - y).  Sums run in index
+given by the loss (sigmoid(z) - y, resp. (sum y) softmax(z) - y).  ``loss_scale=S`` starts
+the reverse sweep from S g_L (resp. S delta_L), multiplied in the ops arithmetic: the
+gradient of S F, as a framework's loss scaling does before backward.  Sums run in index
 order, the bias added last (``sum_j W_ij o_j + b_i``): in a float format this order is
 the arithmetic that format performs.  Loops only: no recursion.
 
@@ -150,13 +152,16 @@ def _backward(net: Network, W, ds, os_, delta, g, gW, gB) -> None:
 
 def network_values(net: Network, weights: dict[str, Sequence], data: Sequence[Point], ops, *,
                    kink_at_zero: Callable[[str], bool] = lambda name: False,
-                   backward: bool = True) -> NetworkValues:
+                   backward: bool = True, loss_scale: Any = None) -> NetworkValues:
     """F = sum over ``data`` of the loss, and dF/d(every parameter), in ``ops`` arithmetic.
 
     ``weights`` maps ``W1``, ``b1``, ... to nested sequences of Fractions (shape n_l x
     n_{l-1}, row i holding the weights into unit i).  ``kink_at_zero(name)`` says whether
     the activation's derivative jumps at 0 (then an exact 0 pre-activation is recorded).
     ``backward=False`` runs the forward pass alone (``grads`` is then empty).
+    ``loss_scale`` (None: unscaled): a number of the ops' type, or an int/Fraction
+    (converted once), multiplying dL/do_L (resp. dL/dz_L) before each point's reverse
+    sweep; ``output_adjoints``/``output_deltas`` keep the unscaled values.
     """
     conv = ops.convert
     W = [[[conv(v) for v in row] for row in weights[f"W{layer}"]]
@@ -164,6 +169,8 @@ def network_values(net: Network, weights: dict[str, Sequence], data: Sequence[Po
     B = [[conv(v) for v in weights[f"b{layer}"]] if net.bias else None
          for layer in range(1, net.depth + 1)]
     acts = _layer_ops(net, ops, kink_at_zero)
+    scale = conv(Fraction(loss_scale)) if isinstance(loss_scale, (int, Fraction)) \
+        else loss_scale
     gW = [[[None] * len(row) for row in w] for w in W]
     gB = [[None] * len(w) for w in W]
     total, outputs, kinks = None, [], []
@@ -192,6 +199,9 @@ def network_values(net: Network, weights: dict[str, Sequence], data: Sequence[Po
         derivs.append(ds)
         logits.append(zs[-1])
         total = _add(total, loss)
+        if backward and scale is not None:
+            delta = None if delta is None else [di * scale for di in delta]
+            g = None if g is None else [gi * scale for gi in g]
         if backward:
             _backward(net, W, ds, os_, delta, g, gW, gB)
     grads: dict[str, list] = {}

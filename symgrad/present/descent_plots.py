@@ -5,7 +5,9 @@ step for the truth and each float run, and a parameter x step map of lost update
 maps a run name to ``(F values, ||grad F|| values)`` indexed by step, ``lost`` maps a run
 name to an integer array of shape (steps, parameters): 2 where the update was lost
 (g != 0, w - eta g == w), 1 where the gradient was exactly 0, 0 elsewhere.  The y axes
-are logarithmic (|F| is drawn; values that are 0 or not finite are left out).  Files are
+are logarithmic (|F| is drawn; values that are 0 or not finite are left out).  Optional
+``depths`` maps a run name to ``(depths, steps)``: the steps to reduce F by the target
+fraction against depth, one line per run, drawn in a last panel.  Files are
 written with
 :func:`symgrad.base.output.write_atomic`; SVG output is byte-identical for the same data
 (fixed ``svg.hashsalt``, no date), as in :mod:`symgrad.present.plotting`.
@@ -41,12 +43,27 @@ def _positive(values) -> tuple[list[int], list[float]]:
     return [k for k, _ in pts], [v for _, v in pts]
 
 
-def descent_figure(curves: dict, lost: dict):
-    """The figure: F and ||grad F|| against the step, then one lost-update map per run."""
+def _depth_panel(ax, depths: dict) -> None:
+    drawn = [(name, xs, ys) for name, (xs, ys) in depths.items() if xs]
+    for name, xs, ys in drawn:
+        ax.plot(xs, ys, marker="o", label=name, color=_COLORS.get(name),
+                lw=2 if name == "true" else 1, ls="-" if name == "true" else "--")
+    ax.set_xlabel("depth L")
+    ax.set_ylabel("steps")
+    ax.set_title("steps to reduce F by the target fraction (stalled runs left out)",
+                 fontsize="small")
+    if drawn:
+        ax.legend(fontsize="small", loc="best")
+
+
+def descent_figure(curves: dict, lost: dict, depths: dict | None = None):
+    """The figure: F and ||grad F|| against the step, then one lost-update map per run,
+    then (``depths``) the steps to the target fraction against depth."""
     figure = require("matplotlib.figure", "plot")
     require("matplotlib.backends.backend_agg", "plot")
     maps = [(name, m) for name, m in lost.items() if m.size]
     rows = 1 + max(1, math.ceil(len(maps) / 2)) if maps else 1
+    rows += 1 if depths else 0
     fig = figure.Figure(figsize=(10, 3.2 * rows), layout="constrained")
     grid = fig.add_gridspec(rows, 2)
     for col, (title, idx) in enumerate((("|F(p_k)|", 0), ("||grad F(p_k)||", 1))):
@@ -69,15 +86,17 @@ def descent_figure(curves: dict, lost: dict):
         ax.set_ylabel("parameter (layer)")
         ax.set_title(f"{name}: lost updates (black, {int((m == 2).sum())}), zero gradients "
                      f"(grey, {int((m == 1).sum())})", fontsize="small")
+    if depths:
+        _depth_panel(fig.add_subplot(grid[rows - 1, :]), depths)
     return fig
 
 
-def render_descent(curves: dict, lost: dict, kind: str) -> bytes:
+def render_descent(curves: dict, lost: dict, kind: str, depths: dict | None = None) -> bytes:
     """The plot as ``png`` or ``svg`` bytes (deterministic for the same data)."""
     if kind not in PLOT_FORMATS:
         raise SymgradError(f"unknown plot type '{kind}'", hint="use png or svg")
     matplotlib = require("matplotlib", "plot")
-    fig = descent_figure(curves, lost)
+    fig = descent_figure(curves, lost, depths)
     buf = io.BytesIO()
     with matplotlib.rc_context({"svg.hashsalt": "symgrad", "svg.fonttype": "path"}):
         meta = {"Date": None} if kind == "svg" else {"Software": None}
@@ -85,6 +104,7 @@ def render_descent(curves: dict, lost: dict, kind: str) -> bytes:
     return buf.getvalue()
 
 
-def plot_descent(curves: dict, lost: dict, path: str | os.PathLike[str]) -> Path:
+def plot_descent(curves: dict, lost: dict, path: str | os.PathLike[str],
+                 depths: dict | None = None) -> Path:
     """Write the descent plot to ``path`` (type from the extension), atomically."""
-    return write_atomic(path, render_descent(curves, lost, plot_format(path)))
+    return write_atomic(path, render_descent(curves, lost, plot_format(path), depths))

@@ -28,6 +28,7 @@ from symgrad.base.errors import SymgradError
 from symgrad.base.optional import require
 from symgrad.base.output import write_atomic
 from symgrad.present.plotting import PLOT_FORMATS, plot_format
+from symgrad.present.sweep_theory_plots import theory_figure
 
 __all__ = ["boundary", "plot_sweep", "render_sweep", "sweep_figure"]
 
@@ -117,7 +118,8 @@ def render_sweep(data: dict, kind: str) -> bytes:
     if kind not in PLOT_FORMATS:
         raise SymgradError(f"unknown plot type '{kind}'", hint="use png or svg")
     matplotlib = require("matplotlib", "plot")
-    fig = sweep_figure(data)
+    # a kind = "meanfield" sweep: its own picture, with the mean-field critical line
+    fig = theory_figure(data) if data.get("kind") == "meanfield" else sweep_figure(data)
     buf = io.BytesIO()
     with matplotlib.rc_context({"svg.hashsalt": "symgrad", "svg.fonttype": "path"}):
         meta = {"Date": None} if kind == "svg" else {"Software": None}

@@ -4,7 +4,8 @@
 * :mod:`.true` -- p_{k+1} = p_k - t_k grad F(p_k) with balls, precision raised as needed;
 * :mod:`.armijo` -- the sufficient-decrease condition (c = 1e-4, halving from eta);
 * :mod:`.floats` -- the same run in float64/32/16, bfloat16 and mixed precision;
-* :mod:`.summary` -- stalls, slow updates, distances and what each run stopped at.
+* :mod:`.summary` -- stalls, slow updates, distances and what each run stopped at;
+* :mod:`.depths` -- slow updates against depth (steps to reduce F by a fraction).
 
 >>> from symgrad.analysis.descent import ARMIJO_C
 >>> ARMIJO_C
@@ -12,6 +13,7 @@ Fraction(1, 10000)
 """
 
 from symgrad.analysis.descent.armijo import ARMIJO_C, MAX_HALVINGS, decrease_verdict
+from symgrad.analysis.descent.depths import DepthRow, DepthSweep, RunSpeed, depth_sweep
 from symgrad.analysis.descent.floats import (
     FLOAT_RUNS,
     LOSS_SCALES,
@@ -39,13 +41,17 @@ __all__ = [
     "MAX_DESCENT_BITS",
     "MAX_HALVINGS",
     "ChainObjective",
+    "DepthRow",
+    "DepthSweep",
     "Descent",
     "FloatRun",
     "NetworkObjective",
     "Objective",
     "RunEnd",
+    "RunSpeed",
     "TrueRun",
     "decrease_verdict",
+    "depth_sweep",
     "descent",
     "distances",
     "first_stall",

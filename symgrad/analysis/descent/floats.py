@@ -2,7 +2,8 @@
 
 The plain runs (float64, float32, float16, bfloat16) keep the weights in the format and
 compute F and the gradient with the shared recurrence over numpy scalars of the format
-(:class:`symgrad.numeric.numpy_backend.NumpyOps`), then update ``w - eta*g`` elementwise
+(:class:`symgrad.numeric.numpy_backend.NumpyOps`; for a sigmoid chain the same operations
+in the same order by :class:`~.fastchain.SigmoidChainSweep`), then update ``w - eta*g`` elementwise
 in the format (eta rounded once into it).  A mixed run (``mixed-float16``,
 ``mixed-bfloat16``) does what mixed-precision training does: float32 master weights,
 cast to the compute format for the forward and backward pass; the gradient cast back to
@@ -40,7 +41,8 @@ from fractions import Fraction
 import numpy as np
 
 from symgrad.analysis.descent.armijo import ARMIJO_C, MAX_HALVINGS, float_decrease
-from symgrad.analysis.descent.objective import Objective, float_ops
+from symgrad.analysis.descent.fastchain import SigmoidChainSweep
+from symgrad.analysis.descent.objective import ChainObjective, Objective, float_ops
 from symgrad.base.errors import InputError
 from symgrad.numeric.formats import FORMATS, format_info, round_to_format
 
@@ -154,6 +156,10 @@ class _Arith:
         self.ops = float_ops(self.compute)
         self.cdt = format_info(self.compute).dtype
         self.mdt = format_info(self.master).dtype
+        self.fast = None
+        if isinstance(objective, ChainObjective) and objective.chain.activation == "sigmoid":
+            self.fast = SigmoidChainSweep(objective.chain, objective.biases, objective.x,
+                                          self.compute)
 
     def _cast(self, w: np.ndarray) -> np.ndarray:
         return w.astype(self.cdt) if self.mixed else w
@@ -164,7 +170,9 @@ class _Arith:
     def grad(self, w: np.ndarray, scale: int):
         """(F, g in the master format, all finite) with the sweep seeded by ``scale``."""
         wc = self._cast(w)
-        if scale == 1:
+        if self.fast is not None:
+            f, g = self.fast(wc, scale)
+        elif scale == 1:
             f, g = self.objective.grad(wc, self.ops)
         else:
             f, g = self.objective.scaled_grad(wc, self.ops, self.cdt(scale))

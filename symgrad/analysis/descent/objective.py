@@ -79,6 +79,10 @@ class Objective:
     def value(self, p, ops):  # pragma: no cover - interface
         raise NotImplementedError
 
+    def scaled_grad(self, p, ops, scale):  # pragma: no cover - interface
+        """(F, gradient of ``scale`` x F), the reverse sweep seeded with ``scale``."""
+        raise NotImplementedError
+
     def classify(self, w: Sequence[Fraction], digits: int):  # pragma: no cover - interface
         """(||grad F|| text, Verdict, eigenvalue enclosure texts) at ``w``."""
         raise NotImplementedError
@@ -162,6 +166,13 @@ class NetworkObjective(Objective):
 
     def grad(self, p, ops):
         v = network_values(self.spec.network, self.tensors(p), self.spec.data, ops)
+        return v.value, [_at(v.grads[t], idx) for t, idx in self.entries]
+
+    def scaled_grad(self, p, ops, scale):
+        """(F, gradient of ``scale`` x F): each point's reverse sweep started from
+        ``scale`` x dL/do_L (resp. dL/dz_L), ``scale`` a number of the ops' type."""
+        v = network_values(self.spec.network, self.tensors(p), self.spec.data, ops,
+                           loss_scale=scale)
         return v.value, [_at(v.grads[t], idx) for t, idx in self.entries]
 
     def value(self, p, ops):

@@ -34,6 +34,8 @@ from fractions import Fraction
 import numpy as np
 
 from symgrad.analysis.precision import rel_error, scalar_text
+from symgrad.analysis.sweep.meanfield_cells import meanfield_failed_rows, run_meanfield_cell
+from symgrad.analysis.sweep.network_cells import failed_network_rows, run_network_cell
 from symgrad.core.chain import Chain
 from symgrad.numeric.certified import Ball, certified_values
 from symgrad.numeric.flint_backend import arb_to_fraction
@@ -140,7 +142,12 @@ def _cell_columns(cell: dict) -> dict:
 
 
 def run_cell(cell: dict) -> list[dict]:
-    """The rows of one cell, one per format (see the module docstring)."""
+    """The rows of one cell, one per format (see the module docstring); a cell of kind
+    ``meanfield`` is :func:`~symgrad.analysis.sweep.meanfield_cells.run_meanfield_cell`'s."""
+    if cell.get("kind") == "meanfield":
+        return run_meanfield_cell(cell)
+    if cell.get("kind") == "network":  # a network file's cell (network_cells)
+        return run_network_cell(cell)
     from symgrad.numeric.weights import parse_number
 
     start = time.perf_counter()
@@ -178,6 +185,10 @@ def failed_rows(cell: dict, error: str, attempts: int) -> list[dict]:
     >>> r[0]["error"], r[0]["attempts"], r[0]["format"], r[0]["true_mid"]
     ('ValueError: boom', 3, 'float32', None)
     """
+    if cell.get("kind") == "meanfield":
+        return meanfield_failed_rows(cell, error, attempts)
+    if cell.get("kind") == "network":
+        return failed_network_rows(cell, error, attempts)
     base = dict.fromkeys(CELL_COLUMNS) | _cell_columns(cell)
     base |= {"error": error, "attempts": attempts}
     return [{**base, **dict.fromkeys(FORMAT_COLUMNS), "format": name} for name in cell["formats"]]

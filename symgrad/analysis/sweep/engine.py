@@ -170,7 +170,7 @@ class _Writer:
 
     def __init__(self, folder: Path, grid: Grid, batch_size: int, on_batch) -> None:
         self.folder, self.batch_size, self.on_batch = folder, batch_size, on_batch
-        self.schema = schema(tuple(dict.fromkeys((*grid.axes, *grid.free))))
+        self.schema = schema(tuple(dict.fromkeys((*grid.axes, *grid.free))), grid.kind)
         self.rows: list[dict] = []
         self.cells = self.parts = self.computed = self.failed = 0
 

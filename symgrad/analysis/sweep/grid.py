@@ -31,6 +31,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from symgrad.analysis.sweep.meanfield_cells import meanfield_params
+from symgrad.analysis.sweep.network_cells import network_cells
 from symgrad.base.errors import InputError, SymgradError
 from symgrad.core.activation_names import activation_name
 from symgrad.core.chain import FORMS, Chain, validate_depth
@@ -57,6 +59,7 @@ class Grid:
     free: tuple[str, ...]
     formats: tuple[str, ...]
     cells: tuple[dict, ...]
+    kind: str = "chain"
 
     @property
     def sha256(self) -> str:
@@ -88,7 +91,7 @@ def load_grid(path: str | Path) -> Grid:
     except ValueError as exc:  # tomllib.TOMLDecodeError
         raise InputError(f"grid file {p} is not valid TOML: {exc}",
                          hint="see the README section 'Sweeps on Dask'") from None
-    return grid_from_dict(raw)
+    return grid_from_dict(raw, base_dir=p.parent)
 
 
 def _scalar_text(key: str, value: object) -> str:
@@ -179,10 +182,28 @@ def _cell(choice: dict[str, str], axes: tuple[str, ...], free: tuple[str, ...],
     return {"id": cell_id(params), **params}
 
 
-def grid_from_dict(raw: dict) -> Grid:
-    """Expand a grid given as a dict (the parsed TOML); see the module docstring."""
+def grid_from_dict(raw: dict, base_dir: Path | None = None) -> Grid:
+    """Expand a grid given as a dict (the parsed TOML); see the module docstring.
+
+    A grid with a ``network`` key sweeps a network file (read from ``base_dir``, the grid
+    file's folder): :mod:`symgrad.analysis.sweep.network_cells`.
+    """
     if not isinstance(raw, dict):
         raise InputError("a grid is a TOML table (a dict)", hint="e.g. {'depth': [2], ...}")
+    if "network" in raw or raw.get("kind") == "network":  # a network file (network_cells)
+        full, axes, free, formats, params = network_cells(raw, base_dir, MAX_CELLS)
+        cells = tuple({"index": i, "id": cell_id(p), **p} for i, p in enumerate(params))
+        return Grid(raw=full, axes=axes, free=free, formats=formats, cells=cells,
+                    kind="network")
+    kind = raw.get("kind", "chain")
+    if kind == "meanfield":  # finite wide networks against chi_1 (meanfield_cells)
+        axes, params = meanfield_params(raw)
+        cells = tuple({"index": i, "id": cell_id(p), **p} for i, p in enumerate(params))
+        return Grid(raw=raw, axes=axes, free=(), formats=(), cells=cells, kind=kind)
+    if kind != "chain":
+        raise InputError(f"unknown grid kind {kind!r}",
+                         hint='use kind = "chain", "meanfield" or "network"')
+    raw = {k: v for k, v in raw.items() if k != "kind"}
     try:
         formats = parse_formats(raw.get("formats", "float64,float32,float16,bfloat16"))
     except SymgradError as exc:

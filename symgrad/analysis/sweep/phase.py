@@ -51,6 +51,9 @@ def _stats(values: list[float]) -> tuple[float, float, float]:
 def phase_data(table, *, y: str = "scale", x: str = "depth") -> dict:
     """The phase-diagram data (see the module docstring); ``y`` names a grid axis."""
     rows = rows_of(table)
+    if rows and rows[0].get("kind") == "network":
+        raise InputError("sweep-plot draws chain sweeps; this folder holds a network sweep",
+                         hint="read its per-layer norms with symgrad.sweep_results(DIR)")
     ycol = y if y in ("depth", "activation", "digits", "lr") else f"axis_{y}"
     if rows and ycol not in rows[0] and y != "scale":
         axes = sorted(k[5:] for k in rows[0] if k.startswith("axis_"))

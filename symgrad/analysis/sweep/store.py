@@ -28,6 +28,8 @@ import time
 import uuid
 from pathlib import Path
 
+from symgrad.analysis.sweep.meanfield_cells import MEANFIELD_COLUMNS
+from symgrad.analysis.sweep.network_cells import network_schema
 from symgrad.base.errors import InputError, SymgradError
 from symgrad.base.optional import require
 from symgrad.base.output import write_atomic
@@ -47,11 +49,18 @@ _BOOL = ("subnormal", "zero", "lost_update", "lost_update_true")
 _LIST = ("weights_exact", "biases_exact")
 
 
-def schema(axis_names: tuple[str, ...]):
+def schema(axis_names: tuple[str, ...], kind: str = "chain"):
     """The Parquet schema of a sweep whose grid has these axis (and free setting) names."""
     from symgrad.analysis.sweep.cells import CELL_COLUMNS, FORMAT_COLUMNS
 
     pa = require("pyarrow")
+    if kind == "network":
+        return network_schema(axis_names)
+    if kind == "meanfield":
+        types = {"str": pa.string(), "int": pa.int64(), "float": pa.float64(),
+                 "bool": pa.bool_()}
+        return pa.schema([pa.field(n, types[t]) for n, t in MEANFIELD_COLUMNS.items()]
+                         + [pa.field(f"axis_{n}", pa.string()) for n in axis_names])
     kinds = {**dict.fromkeys(_STRING, pa.string()), **dict.fromkeys(_INT, pa.int64()),
              **dict.fromkeys(_FLOAT, pa.float64()), **dict.fromkeys(_BOOL, pa.bool_()),
              **dict.fromkeys(_LIST, pa.list_(pa.string()))}

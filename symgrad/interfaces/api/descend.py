@@ -27,9 +27,10 @@ from symgrad.analysis.descent import (
     MAX_DESCENT_BITS,
     MAX_HALVINGS,
     ChainObjective,
+    DepthSweep,
     Descent,
     NetworkObjective,
-    Objective,
+    depth_sweep,
     descent,
     distances,
     first_stall,
@@ -41,6 +42,14 @@ from symgrad.analysis.descent import (
 from symgrad.analysis.descent.floats import GRADIENT_STATUS
 from symgrad.base.errors import InputError, LimitError
 from symgrad.interfaces.api._values import chain_json, input_errors, make_chain
+from symgrad.interfaces.api.descend_depths import (
+    check_depth_work,
+    depth_objectives,
+    depths_json,
+    depths_lines,
+    depths_text,
+    parse_depths,
+)
 from symgrad.interfaces.api.network_reference import load_spec, network_json
 from symgrad.interfaces.api.point import chain_point, whole
 from symgrad.interfaces.api.result import Result
@@ -127,10 +136,11 @@ class DescendResult(Result):
     FORMATS = ("text", "json")
 
     descent: Descent
+    sweep: DepthSweep | None = None
 
     @property
     def interrupted(self) -> bool:
-        return self.descent.interrupted
+        return self.descent.interrupted or bool(self.sweep and self.sweep.interrupted)
 
     def json_body(self) -> dict:
         d = self.descent
@@ -147,10 +157,14 @@ class DescendResult(Result):
             "true": _true_json(d),
             "runs": [_run_json(d, n) for n in d.floats],
             "ends": [_end_json(e) for e in d.ends.values()],
+            "depths": depths_json(self.sweep),
         }
 
     def to_text(self) -> str:
-        return _text(self.descent)
+        text = _text(self.descent)
+        if self.sweep is None:
+            return text
+        return text + "\n".join(depths_text(self.sweep, self.descent.steps)) + "\n"
 
     def summary(self) -> str:
         d = self.descent
@@ -166,7 +180,8 @@ class DescendResult(Result):
                            [float(s.grad_norm.mid()) for s in d.truth.steps])}
         curves |= {n: (r.value, r.grad_norm) for n, r in d.floats.items()}
         maps = {n: 2 * r.lost.astype("int8") + (r.status == 2) for n, r in d.floats.items()}
-        plot_descent(curves, maps, path)
+        plot_descent(curves, maps, path,
+                     None if self.sweep is None else depths_lines(self.sweep))
 
 
 def _iterate_text(balls) -> str:
@@ -290,7 +305,8 @@ def descend(depth_or_chain=None, weights=None, *, eta: object = "0.1", steps: ob
             digits: object = 10, report_steps: object = None, target_fraction: object = "1/2",
             activation: str = "sigmoid", form: str = "seed", bias: bool = False,
             biases=None, x=None, classify: bool = True, plot: object = None,
-            quiet: bool = True, network: object = None) -> DescendResult:
+            quiet: bool = True, network: object = None, depths: object = None
+            ) -> DescendResult:
     """Gradient descent on the chain for ``steps`` steps of ``rule`` ("fixed": t = eta;
     "armijo": the first of eta, eta/2, ... with sufficient decrease, c = 1e-4).
 
@@ -301,42 +317,58 @@ def descend(depth_or_chain=None, weights=None, *, eta: object = "0.1", steps: ob
     a .png or .svg path for the curves and lost-update maps; ``quiet=False`` shows the
     progress bar on a terminal.  A Ctrl-C returns the steps done (``interrupted``).
     ``network`` (a file path, a dict of its keys or a spec) instead of a chain: descent in
-    all its parameters over its data (loss scaling: the chain only).
+    all its parameters over its data (loss scaling as for the chain: the output adjoint
+    of every data point scaled before its reverse sweep).  ``depths`` (chain only, e.g.
+    "2,5,10,20"): the same run at each depth, the steps until F falls by
+    ``target_fraction`` per depth and run (:mod:`.descend_depths`; the main run's depth
+    defaults to the largest).
     """
     with input_errors():
-        if network is not None:
-            given = [n for n, v in (("a depth", depth_or_chain), ("weights", weights),
-                                    ("biases", biases), ("x", x)) if v is not None]
-            if given:
-                raise InputError(f"network and {given[0]} were both given: the network file "
-                                 "holds the weights and data", hint="pass either one")
-            spec = load_spec(network)
-            obj: Objective = NetworkObjective(spec)
-            size, what = obj.n * len(spec.data), "(parameters x data points)"
-        else:
-            if depth_or_chain is None or weights is None:
-                raise InputError("descend needs a depth (or chain) and weights, or a network",
-                                 hint="e.g. descend(30, 1, eta='0.1', steps=1000)")
-            chain = make_chain(depth_or_chain, activation, form, bias)
-            obj = ChainObjective(chain, *chain_point(chain, weights, biases, x))
-            size, what = chain.depth, "depth"
+        obj, size, what, sweep = _objective(depth_or_chain, weights, biases, x, activation,
+                                            form, bias, network, depths)
         q, n, d, f = _check(eta, steps, size, digits, rule, target_fraction, what)
+        if sweep:
+            check_depth_work(tuple(sweep), n, MAX_WORK)
         runs = () if str(formats).strip().lower() == "none" else parse_float_runs(formats)
         scale = parse_loss_scale(loss_scale)
-        if network is not None and scale.kind != "none":
-            raise InputError("loss scaling is available for the chain only",
-                             hint="drop --loss-scale with --network")
         reports = _report_steps(report_steps, n)
         if plot is not None:
             from symgrad.present.plotting import plot_format
 
             plot_format(plot)
-    with task_progress("descend", total=n * (1 + len(runs)), quiet=quiet) as bar:
+    total = n * (1 + len(runs)) * (1 + len(sweep))
+    swept = None
+    with task_progress("descend", total=total, quiet=quiet) as bar:
         res = descent(obj, eta=q, steps=n, digits=d, runs=runs, rule=rule,
                       report_steps=reports, loss_scale=scale, target_fraction=f,
                       classify=classify, progress=bar.advance)
-    result = DescendResult(res)
+        if sweep and not res.interrupted:
+            swept = depth_sweep(sweep, eta=q, steps=n, runs=runs, target_fraction=f,
+                                rule=rule, loss_scale=scale, progress=bar.advance)
+    result = DescendResult(res, swept)
     if plot is not None:
         result.plot(plot)
     return result
 
+
+def _objective(depth_or_chain, weights, biases, x, activation, form, bias, network, depths):
+    """(objective, size, its name, the depth sweep's objectives by depth) from the inputs."""
+    if network is not None:
+        given = [n for n, v in (("a depth", depth_or_chain), ("weights", weights),
+                                ("biases", biases), ("x", x), ("depths", depths))
+                 if v is not None]
+        if given:
+            raise InputError(f"network and {given[0]} were both given: the network file "
+                             "holds the weights and data", hint="pass either one")
+        spec = load_spec(network)
+        obj = NetworkObjective(spec)
+        return obj, obj.n * len(spec.data), "(parameters x data points)", {}
+    sweep = () if depths is None else parse_depths(depths)
+    if depth_or_chain is None and sweep:
+        depth_or_chain = sweep[-1]
+    if depth_or_chain is None or weights is None:
+        raise InputError("descend needs a depth (or chain) and weights, or a network",
+                         hint="e.g. descend(30, 1, eta='0.1', steps=1000)")
+    chain = make_chain(depth_or_chain, activation, form, bias)
+    obj = ChainObjective(chain, *chain_point(chain, weights, biases, x))
+    return obj, chain.depth, "depth", depth_objectives(sweep, chain, weights, biases, x)

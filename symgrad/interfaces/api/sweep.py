@@ -28,6 +28,7 @@ from symgrad.analysis.sweep.engine import SweepRun, run_sweep
 from symgrad.analysis.sweep.grid import Grid, grid_from_dict, load_grid
 from symgrad.analysis.sweep.phase import phase_data
 from symgrad.analysis.sweep.store import read_results
+from symgrad.analysis.sweep.theory import is_meanfield, meanfield_phase_data
 from symgrad.base.errors import InputError
 from symgrad.interfaces.api._values import input_errors, whole_number
 from symgrad.interfaces.api.result import Result
@@ -163,6 +164,8 @@ def sweep_plot(out: object, plot: object, *, y: str = "scale") -> SweepPlotResul
         if plot is None or not str(plot).strip():
             raise InputError("sweep-plot needs a picture file", hint="pass --out FILE.png")
         plot_format(plot)
-        data = phase_data(sweep_results(out), y=y)
+        table = sweep_results(out)
+        # kind = "meanfield": measured ratios over (sigma_w2, sigma_b2) and the critical line
+        data = meanfield_phase_data(table) if is_meanfield(table) else phase_data(table, y=y)
         path = plot_sweep(data, str(plot))
     return SweepPlotResult(Path(path), data)

@@ -39,6 +39,7 @@ COMMANDS = (
     "completion",
     "sweep",
     "sweep-plot",
+    "sweep-theory",
 )
 
 

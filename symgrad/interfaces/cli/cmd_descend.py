@@ -6,6 +6,7 @@ float64, float32, float16, bfloat16 and mixed precision, step by step.
     symgrad descend --depth 30 --weights 1 --formats mixed-float16 --loss-scale dynamic \\
         --plot descent.png -o descent.json --format json
     symgrad descend --network docs/examples/xor.toml --eta 0.5 --steps 300 --rule armijo
+    symgrad descend --depths 2,5,10,20 --weights 1/2 --eta 1/2 --steps 500 --target-fraction 0.1
 
 The work is :func:`symgrad.descend` (:mod:`symgrad.interfaces.api.descend`); this module
 parses and writes.  A Ctrl-C writes the steps computed so far (atomically with ``-o``)
@@ -52,13 +53,18 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--target-fraction", default="1/2", metavar="F",
                    help="slow updates: the first step with F <= F(p_0) - F |F(p_0)| "
                         "(default 1/2)")
+    p.add_argument("--depths", metavar="LIST",
+                   help="slow updates against depth (chain only): the same run at each depth, "
+                        "e.g. 2,5,10,20; the steps until F falls by --target-fraction per "
+                        "depth and format, or the step a format stalled at (--depth defaults "
+                        "to the largest)")
     p.add_argument("--no-classify", action="store_true",
                    help="skip the Hessian classification of each run's final iterate")
     p.add_argument("--plot", metavar="FILE",
                    help="draw F, ||grad F|| and the lost-update maps to FILE (.png or .svg)")
     p.add_argument("--network", metavar="FILE",
                    help="a network file (TOML or JSON): descend in all its parameters "
-                        "instead of the chain options (loss scaling: chain only)")
+                        "instead of the chain options")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     add_output_arguments(p, ("text", "json"))
 
@@ -72,7 +78,8 @@ def run(args: argparse.Namespace) -> int:
                      report_steps=args.report_steps, target_fraction=args.target_fraction,
                      activation=args.activation, form=args.form, bias=args.bias,
                      biases=args.biases, x=args.x, classify=not args.no_classify,
-                     plot=args.plot, quiet=args.quiet, network=args.network)
+                     plot=args.plot, quiet=args.quiet, network=args.network,
+                     depths=args.depths)
     emit(args, result.render(args.format), narrow="or fewer --steps")
     if result.interrupted:
         raise KeyboardInterrupt
