@@ -278,3 +278,36 @@ def test_phase_diagram(tmp_path):
     out = tmp_path / "phase.svg"
     r = meanfield("tanh", critical=True, sigma_b2="0.05", digits=8, plot=str(out))
     assert out.read_bytes().startswith(b"<?xml") and r.to_json()["plot"] == str(out)
+
+
+@pytest.mark.parametrize("kind", ["gaussian", "orthogonal"])
+def test_spectrum_moments_against_random_networks(kind):
+    """Pennington et al. (2017): the mean and variance of the spectrum of J J^T at depth L,
+    against seeded random tanh networks of width 256 written here (Gaussian or Haar
+    orthogonal weights scaled by sigma_w, inputs at the fixed point q*): agreement within 4
+    standard errors over the trials plus a finite-width allowance of 3 L / n (relative)."""
+    n, L, trials = 256, 6, 10
+    doc = meanfield("tanh", "1.3", "0.05", depth=L, digits=8).to_json()["point"]
+    q = float(doc["q_star"]["value"])
+    want = doc["spectrum"][kind]
+    rng = np.random.default_rng(7)
+    means, variances = [], []
+    for _ in range(trials):
+        h = rng.standard_normal(n) * np.sqrt(q)
+        J = np.eye(n)
+        for _layer in range(L):
+            if kind == "gaussian":
+                W = rng.standard_normal((n, n)) / np.sqrt(n)
+            else:
+                Q_, R = np.linalg.qr(rng.standard_normal((n, n)))
+                W = Q_ * np.sign(np.diag(R))
+            W *= np.sqrt(1.3)
+            h = W @ np.tanh(h) + rng.standard_normal(n) * np.sqrt(0.05)
+            J = ((1 - np.tanh(h) ** 2)[:, None] * W) @ J
+        ev = np.linalg.eigvalsh(J @ J.T)
+        means.append(ev.mean())
+        variances.append(ev.var())
+    for got, key in ((means, "mean"), (variances, "variance")):
+        theory = float(want[key]["value"])
+        se = np.std(got, ddof=1) / np.sqrt(trials)
+        assert abs(np.mean(got) - theory) <= 4 * se + 3 * L / n * theory, (key, got, theory)
