@@ -34,8 +34,9 @@ HELP = ("gradient descent: the certified true iteration beside each float format
 def add_arguments(p: argparse.ArgumentParser) -> None:
     add_chain_arguments(p, depth_required=False)
     add_point_arguments(p, weights_required=False)
-    p.add_argument("--eta", default="0.1", metavar="ETA",
-                   help="step size eta > 0, exact (default 0.1); Armijo starts from it")
+    p.add_argument("--eta", "--lr", dest="eta", default="0.1", metavar="ETA",
+                   help="step size eta > 0, exact (default 0.1; --lr is the same option, "
+                        "as in scan and formats); Armijo starts from it")
     p.add_argument("--steps", default="100", metavar="N",
                    help=f"number of steps, 1..{MAX_STEPS:,} (steps x depth <= 2,000,000)")
     p.add_argument("--rule", default="fixed", choices=("fixed", "armijo"),
