@@ -29,6 +29,7 @@ for general widths is :mod:`symgrad.core.network_induction`.  SymPy only.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 
 import sympy
 
@@ -77,11 +78,19 @@ def parameter_symbols(net: Network) -> dict[str, sympy.Matrix]:
 
 
 def _number(value: object, where: str) -> sympy.Expr:
-    try:
-        v = sympy.sympify(value, rational=True, strict=not isinstance(value, str))
-    except (sympy.SympifyError, TypeError, ValueError):
-        raise InputError(f"{where} is not a number: {value!r}",
-                         hint="use exact numbers, e.g. 1/2 or '0.25'") from None
+    """An exact number (SymPy, int, Fraction, Decimal, float as its binary value, or a
+    decimal / p/q string read by :class:`fractions.Fraction`; never ``sympify``)."""
+    if isinstance(value, sympy.Basic):
+        v = value
+    elif isinstance(value, bool):
+        raise InputError(f"{where} is a bool, not a number", hint="e.g. 0.5")
+    else:
+        try:
+            q = Fraction(value.strip() if isinstance(value, str) else value)
+        except (TypeError, ValueError, ZeroDivisionError, OverflowError):
+            raise InputError(f"{where} is not a finite number: {value!r}",
+                             hint="use exact numbers, e.g. 1/2 or '0.25'") from None
+        v = sympy.Rational(q.numerator, q.denominator)
     if not isinstance(v, sympy.Expr) or v.has(sympy.oo, sympy.zoo, sympy.nan):
         raise InputError(f"{where} is not a finite number: {value!r}", hint="e.g. 0.5")
     return v

@@ -29,8 +29,11 @@ a**2/3
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import sympy
 
+from symgrad.base.errors import InputError
 from symgrad.core.activations import derivative_supremum
 
 __all__ = [
@@ -45,6 +48,19 @@ __all__ = [
 _a, _t, _n = sympy.symbols("a t n", positive=True)
 
 
+def _exact(value: object, what: str) -> sympy.Expr:
+    """A width or variance as a SymPy number or symbol (ints, Fractions, SymPy objects;
+    text is refused, never ``sympify``-ed)."""
+    if isinstance(value, sympy.Basic):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return sympy.Integer(value)
+    if isinstance(value, Fraction):
+        return sympy.Rational(value.numerator, value.denominator)
+    raise InputError(f"{what} must be a whole number, a Fraction or a SymPy expression, "
+                     f"got {value!r}", hint=f"e.g. {what}=256")
+
+
 def uniform_variance() -> sympy.Expr:
     """Var(W) for W ~ U[-a, a]: the integral of t^2 / (2a) over [-a, a] (mean 0)."""
     mean = sympy.integrate(_t / (2 * _a), (_t, -_a, _a))
@@ -53,26 +69,26 @@ def uniform_variance() -> sympy.Expr:
 
 def standard_variance(n_in) -> sympy.Expr:
     """Var(W) of the standard initialisation U[-1/sqrt(n_in), 1/sqrt(n_in)]: 1/(3 n_in)."""
-    return sympy.simplify(uniform_variance().subs(_a, 1 / sympy.sqrt(sympy.sympify(n_in))))
+    return sympy.simplify(uniform_variance().subs(_a, 1 / sympy.sqrt(_exact(n_in, "n_in"))))
 
 
 def glorot_variance(n_in, n_out) -> sympy.Expr:
     """Var(W) of Glorot's normalised initialisation, a = sqrt(6)/sqrt(n_in + n_out)."""
-    a = sympy.sqrt(6) / sympy.sqrt(sympy.sympify(n_in) + sympy.sympify(n_out))
+    a = sympy.sqrt(6) / sympy.sqrt(_exact(n_in, "n_in") + _exact(n_out, "n_out"))
     return sympy.simplify(uniform_variance().subs(_a, a))
 
 
 def backward_variance_factor(n_in, n_out, variance=None) -> sympy.Expr:
     """Var(g_{l-1}) / Var(g_l) = n_out Var(W) in the linear regime (default: the standard
     initialisation, giving n_out / (3 n_in))."""
-    v = standard_variance(n_in) if variance is None else sympy.sympify(variance)
-    return sympy.simplify(sympy.sympify(n_out) * v)
+    v = standard_variance(n_in) if variance is None else _exact(variance, "variance")
+    return sympy.simplify(_exact(n_out, "n_out") * v)
 
 
 def forward_variance_factor(n_in, variance=None) -> sympy.Expr:
     """Var(o_l) / Var(o_{l-1}) = n_in Var(W) in the linear regime (standard: 1/3)."""
-    v = standard_variance(n_in) if variance is None else sympy.sympify(variance)
-    return sympy.simplify(sympy.sympify(n_in) * v)
+    v = standard_variance(n_in) if variance is None else _exact(variance, "variance")
+    return sympy.simplify(_exact(n_in, "n_in") * v)
 
 
 def layer_factor(activation: str, residual: bool = False) -> tuple[sympy.Expr, sympy.Expr]:

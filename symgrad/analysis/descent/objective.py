@@ -18,6 +18,7 @@ the network's data (every W and b moves, in the order of ``Network.entries()``).
 
 from __future__ import annotations
 
+import abc
 from collections.abc import Sequence
 from dataclasses import replace
 from fractions import Fraction
@@ -64,7 +65,7 @@ def float_ops(name: str) -> _IterateFormatOps:
     return _IterateFormatOps(name)
 
 
-class Objective:
+class Objective(abc.ABC):
     """The interface (see the module docstring); ``size`` scales the guard bits."""
 
     n: int
@@ -73,19 +74,21 @@ class Objective:
     start: list[Fraction]
     inputs: list[Fraction]  # every exact number the evaluation reads (for magnitudes)
 
-    def grad(self, p, ops):  # pragma: no cover - interface
-        raise NotImplementedError
+    @abc.abstractmethod
+    def grad(self, p, ops):
+        """(F, gradient) at ``p`` in ``ops`` arithmetic."""
 
-    def value(self, p, ops):  # pragma: no cover - interface
-        raise NotImplementedError
+    @abc.abstractmethod
+    def value(self, p, ops):
+        """F at ``p`` in ``ops`` arithmetic."""
 
-    def scaled_grad(self, p, ops, scale):  # pragma: no cover - interface
+    @abc.abstractmethod
+    def scaled_grad(self, p, ops, scale):
         """(F, gradient of ``scale`` x F), the reverse sweep seeded with ``scale``."""
-        raise NotImplementedError
 
-    def classify(self, w: Sequence[Fraction], digits: int):  # pragma: no cover - interface
+    @abc.abstractmethod
+    def classify(self, w: Sequence[Fraction], digits: int):
         """(||grad F|| text, Verdict, eigenvalue enclosure texts) at ``w``."""
-        raise NotImplementedError
 
 
 class ChainObjective(Objective):
