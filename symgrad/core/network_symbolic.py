@@ -1,12 +1,8 @@
 """Backpropagation of a :class:`~symgrad.core.network.Network`, derived and proven by SymPy.
 
-With symbolic weights ``W^{(l)}_{i,j}``, ``b^{(l)}_{i}`` and exact (or symbolic) data, the
-network function and the empirical error are written out in full,
-
-    z_l = W_l o_{l-1} + b_l,   o_l = act_l(z_l) (+ o_{l-1} where residual),   o_0 = x,
-    F = sum over D of L(o_L, y),
-
-and the backpropagation formulas are built in matrix form,
+With symbolic weights ``W^{(l)}_{i,j}``, ``b^{(l)}_{i}`` and exact (or symbolic) data, F =
+sum over D of L(o_L, y) is written out in full (z_l = W_l o_{l-1} + b_l, o_l = act_l(z_l)
+(+ o_{l-1} where residual), o_0 = x), and backpropagation is built in matrix form,
 
     g_L = grad_yhat L,   delta_l = g_l (.) act_l'(z_l),   g_{l-1} = W_l^T delta_l (+ g_l),
     dF/dW_l = sum_D delta_l o_{l-1}^T,   dF/db_l = sum_D delta_l,
@@ -78,21 +74,18 @@ def parameter_symbols(net: Network) -> dict[str, sympy.Matrix]:
 
 
 def _number(value: object, where: str) -> sympy.Expr:
-    """An exact number (SymPy, int, Fraction, Decimal, float as its binary value, or a
-    decimal / p/q string read by :class:`fractions.Fraction`; never ``sympify``)."""
-    if isinstance(value, sympy.Basic):
-        v = value
-    elif isinstance(value, bool):
-        raise InputError(f"{where} is a bool, not a number", hint="e.g. 0.5")
-    else:
-        try:
-            q = Fraction(value.strip() if isinstance(value, str) else value)
-        except (TypeError, ValueError, ZeroDivisionError, OverflowError):
-            raise InputError(f"{where} is not a finite number: {value!r}",
-                             hint="use exact numbers, e.g. 1/2 or '0.25'") from None
-        v = sympy.Rational(q.numerator, q.denominator)
+    """An exact number: SymPy, int, Fraction, Decimal, float or decimal/p/q text (never
+    ``sympify``)."""
+    try:
+        if isinstance(value, bool):
+            raise TypeError
+        v = value if isinstance(value, sympy.Basic) else sympy.Rational(
+            Fraction(value.strip() if isinstance(value, str) else value))
+    except (TypeError, ValueError, ZeroDivisionError, OverflowError):
+        v = None
     if not isinstance(v, sympy.Expr) or v.has(sympy.oo, sympy.zoo, sympy.nan):
-        raise InputError(f"{where} is not a finite number: {value!r}", hint="e.g. 0.5")
+        raise InputError(f"{where} is not a finite number: {value!r}",
+                         hint="use exact numbers, e.g. 1/2 or '0.25'")
     return v
 
 

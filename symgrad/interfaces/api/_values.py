@@ -20,17 +20,20 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
 import re
 import struct
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from fractions import Fraction
+from pathlib import Path
 
 from symgrad.base.errors import InputError, LimitError, MissingExtraError, SymgradError
 from symgrad.core.chain import Chain
 
 __all__ = [
     "chain_json",
+    "check_plot_path",
     "exact_decimal",
     "float64_hex",
     "input_errors",
@@ -191,3 +194,18 @@ def plain_number(value: Fraction) -> str:
         text = str(abs(digits)).rjust(-exp + 1, "0")
         return ("-" if digits < 0 else "") + text[:exp] + "." + text[exp:]
     return exact_decimal(value).replace("e+", "e")
+
+
+def check_plot_path(path: str) -> None:
+    """Refuse a ``--plot`` path before any work: an unknown extension (the formats of
+    :func:`symgrad.present.plotting.plot_format`), a missing or unwritable folder."""
+    from symgrad.present.plotting import plot_format
+
+    plot_format(path)
+    folder = Path(path).parent
+    if not folder.is_dir():
+        raise InputError(f"cannot write {path}: folder {folder} does not exist",
+                         hint="create it first or choose another --plot path")
+    if not os.access(folder, os.W_OK):
+        raise InputError(f"cannot write {path}: folder {folder} is not writable",
+                         hint="choose another --plot path")

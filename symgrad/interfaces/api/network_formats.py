@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from pathlib import Path
 
 from symgrad.analysis.precision.network_formats import (
     LayerProfile,
@@ -31,7 +30,13 @@ from symgrad.analysis.precision.network_formats import (
 )
 from symgrad.base.errors import InputError
 from symgrad.base.optional import require
-from symgrad.interfaces.api._values import exact_decimal, input_errors, plain_number, whole_number
+from symgrad.interfaces.api._values import (
+    check_plot_path,
+    exact_decimal,
+    input_errors,
+    plain_number,
+    whole_number,
+)
 from symgrad.interfaces.api.network_reference import describe, load_spec, network_json
 from symgrad.interfaces.api.result import Result
 from symgrad.numeric.certified import Ball
@@ -182,19 +187,6 @@ class NetworkFormatsResult(Result):
                             per, title=title, lr=plain_number(t.lr))
 
 
-def _check_plot_path(path: str) -> None:
-    from symgrad.present.plotting import plot_format
-
-    plot_format(path)
-    folder = Path(path).parent
-    if not folder.is_dir():
-        raise InputError(f"cannot write {path}: folder {folder} does not exist",
-                         hint="create it first or choose another --plot path")
-    if not os.access(folder, os.W_OK):
-        raise InputError(f"cannot write {path}: folder {folder} is not writable",
-                         hint="choose another --plot path")
-
-
 def network_formats(network: object, *, formats: object = None, lr: object = "0.1",
                     digits: int = 20, all_entries: bool = False,
                     plot: str | os.PathLike[str] | None = None) -> NetworkFormatsResult:
@@ -217,7 +209,7 @@ def network_formats(network: object, *, formats: object = None, lr: object = "0.
         if not isinstance(all_entries, bool):
             raise InputError(f"all_entries must be True or False, got {all_entries!r}")
         if plot is not None:
-            _check_plot_path(str(plot))
+            check_plot_path(str(plot))
             require("matplotlib", "plot")  # fail early, before the work
         table = network_formats_table(spec, formats=names, lr=lr_v, digits=d)
         result = NetworkFormatsResult(table, all_entries, None if plot is None else str(plot))

@@ -18,16 +18,15 @@ default strings are the decimals 0.1 and 0.01; a float is its binary value).
 from __future__ import annotations
 
 import math
-import os
 from dataclasses import dataclass
 from fractions import Fraction
-from pathlib import Path
 
 from symgrad.analysis.precision import EVENTS, MAX_SCAN_DEPTH, DepthScan, scan_depths
 from symgrad.base.errors import InputError
 from symgrad.base.optional import require
 from symgrad.core.activation_names import activation_name
 from symgrad.interfaces.api._values import (
+    check_plot_path,
     exact_decimal,
     input_errors,
     plain_number,
@@ -129,19 +128,6 @@ class ScanResult(Result):
         return f"scan of depths 1..{self.scan.max_depth}; dF/dw1 first exactly 0 at: {zero}"
 
 
-def _check_plot_path(path: str) -> None:
-    from symgrad.present.plotting import plot_format
-
-    plot_format(path)
-    folder = Path(path).parent
-    if not folder.is_dir():
-        raise InputError(f"cannot write {path}: folder {folder} does not exist",
-                         hint="create it first or choose another --plot path")
-    if not os.access(folder, os.W_OK):
-        raise InputError(f"cannot write {path}: folder {folder} is not writable",
-                         hint="choose another --plot path")
-
-
 def _positive(value: object, what: str, example: str) -> Fraction:
     v = exact_number(value, what=what)
     if v <= 0:
@@ -169,7 +155,7 @@ def scan(max_depth: int, weights: object, *, activation: str = "sigmoid", lr: ob
         thr = _positive(threshold, "--threshold", "0.01")
         names = parse_formats(formats)
         if plot is not None:
-            _check_plot_path(str(plot))
+            check_plot_path(str(plot))
             require("matplotlib", "plot")  # fail early (MissingExtraError) before the scan
         w = exact_weights(weights, n)
         result = scan_depths(w, lr=lr_v, formats=names, threshold=thr, activation=act)
