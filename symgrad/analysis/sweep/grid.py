@@ -31,6 +31,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from symgrad.analysis.sweep.axes import axis_values
 from symgrad.analysis.sweep.meanfield_cells import meanfield_params
 from symgrad.analysis.sweep.network_cells import network_cells
 from symgrad.base.errors import InputError, SymgradError
@@ -94,30 +95,9 @@ def load_grid(path: str | Path) -> Grid:
     return grid_from_dict(raw, base_dir=p.parent)
 
 
-def _scalar_text(key: str, value: object) -> str:
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise InputError(f"grid value {value!r} of '{key}' is not a number or a string",
-                         hint="axes are lists of numbers or strings, settings are scalars")
-    return value if isinstance(value, str) else repr(value)
-
-
 def _values(raw: dict) -> tuple[dict[str, list[str]], tuple[str, ...]]:
-    values, axes = {}, []
-    for key, value in raw.items():
-        if key == "formats":
-            continue
-        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key):
-            raise InputError(f"grid key '{key}' is not a name", hint="use letters, digits, _")
-        if isinstance(value, list):
-            if not value:
-                raise InputError(f"grid axis '{key}' is an empty list",
-                                 hint="give at least one value")
-            values[key] = list(dict.fromkeys(_scalar_text(key, v) for v in value))
-            axes.append(key)
-        else:
-            values[key] = [_scalar_text(key, value)]
-    for key, default in _DEFAULTS.items():
-        values.setdefault(key, [str(default)])
+    values, axes = axis_values(raw, skip=("formats",),
+                               defaults={k: str(v) for k, v in _DEFAULTS.items()})
     if "depth" not in values or "weights" not in values:
         raise InputError("the grid needs 'depth' and 'weights'",
                          hint='e.g. depth = [10, 30] and weights = ["normal:0,{scale},seed=0"]')

@@ -44,6 +44,7 @@ from fractions import Fraction
 import numpy as np
 
 from symgrad.analysis.meanfield import fixed_point_report
+from symgrad.analysis.sweep.axes import axis_values
 from symgrad.base.errors import InputError
 from symgrad.core.activation_names import activation_name
 from symgrad.numeric.kernels import functions
@@ -69,13 +70,6 @@ MEANFIELD_COLUMNS = {
     "attempts": "int",
 }
 _DEFAULTS = {"sigma_b2": "0", "activation": "tanh", "seed": "0", "digits": "10"}
-
-
-def _text(key: str, value: object) -> str:
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise InputError(f"grid value {value!r} of '{key}' is not a number or a string",
-                         hint="axes are lists of numbers or strings, settings are scalars")
-    return value if isinstance(value, str) else repr(value)
 
 
 def _one(choice: dict[str, str]) -> dict:
@@ -111,21 +105,7 @@ def meanfield_params(raw: dict) -> tuple[tuple[str, ...], list[dict]]:
     if missing:
         raise InputError(f"a meanfield grid needs '{missing[0]}'",
                          hint="e.g. width = [64, 256], depth = 40, sigma_w2 = [0.8, 2.5]")
-    values: dict[str, list[str]] = {}
-    axes = []
-    for key, value in raw.items():
-        if key == "kind":
-            continue
-        if isinstance(value, list):
-            if not value:
-                raise InputError(f"grid axis '{key}' is an empty list",
-                                 hint="give at least one value")
-            values[key] = list(dict.fromkeys(_text(key, v) for v in value))
-            axes.append(key)
-        else:
-            values[key] = [_text(key, value)]
-    for key, default in _DEFAULTS.items():
-        values.setdefault(key, [default])
+    values, axes = axis_values(raw, skip=("kind",), defaults=_DEFAULTS)
     names = tuple(values)
     cells = []
     for combo in itertools.product(*(values[k] for k in names)):

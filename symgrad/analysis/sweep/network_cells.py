@@ -45,6 +45,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from symgrad.analysis.precision.network_formats import network_formats_table
+from symgrad.analysis.sweep.axes import axis_values
 from symgrad.base.errors import InputError, SymgradError
 from symgrad.numeric.formats import parse_formats
 from symgrad.numeric.network_file import load_network, network_from_dict
@@ -123,28 +124,6 @@ def _base(network: object, base_dir: Path | None) -> dict:
     return raw
 
 
-def _values(raw: dict) -> tuple[dict[str, list[str]], tuple[str, ...]]:
-    values, axes = {}, []
-    for key, value in raw.items():
-        if key in ("network", "formats") or (key == "kind" and value == "network"):
-            continue
-        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key):
-            raise InputError(f"grid key '{key}' is not a name", hint="use letters, digits, _")
-        items = value if isinstance(value, list) else [value]
-        if not items:
-            raise InputError(f"grid axis '{key}' is an empty list", hint="give at least one value")
-        for v in items:
-            if isinstance(v, bool) or not isinstance(v, (int, float, str)):
-                raise InputError(f"grid value {v!r} of '{key}' is not a number or a string",
-                                 hint="axes are lists of numbers or strings")
-        values[key] = list(dict.fromkeys(v if isinstance(v, str) else repr(v) for v in items))
-        if isinstance(value, list):
-            axes.append(key)
-    for key, default in _DEFAULTS.items():
-        values.setdefault(key, [default])
-    return values, tuple(axes)
-
-
 def _fill(key: str, text: str, choice: dict[str, str]) -> str:
     def one(m: re.Match) -> str:
         if m.group(1) == key or m.group(1) not in choice:
@@ -217,7 +196,7 @@ def network_cells(raw: dict, base_dir: Path | None, max_cells: int):
         base = _base(raw.get("network"), base_dir)
     except SymgradError as exc:
         raise InputError(f"grid 'network': {exc.message}", hint=exc.hint) from None
-    values, axes = _values(raw)
+    values, axes = axis_values(raw, skip=("network", "formats", "kind"), defaults=_DEFAULTS)
     used = {m for k in _TEMPLATES for v in values.get(k, []) for m in _PLACEHOLDER.findall(v)}
     free = tuple(k for k in values if k not in NETWORK_KEYS)
     unused = [k for k in free if k not in used]
